@@ -1,0 +1,85 @@
+#pragma once
+// Every setting the server reads, parsed once at start-up into this plain struct (see
+// app/asyncsvr/options.cpp for the names, units and validation). Names follow PROTOCOL.md §18 so
+// that a reader can grep one name across the contract, the config file and the code.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace asyncsvr {
+
+enum class byte_order { little, big };
+enum class plaintext_login { allow, loopback, deny };
+enum class log_severity { trace, debug, info, warning, error, fatal };
+
+using duration = std::chrono::milliseconds;
+
+inline constexpr std::uint64_t kib = 1024;
+inline constexpr std::uint64_t mib = 1024 * kib;
+
+struct server_config {
+  // Listening. An empty `listen` means every interface, IPv4 and IPv6.
+  std::vector<std::string> listen;
+  std::uint16_t port = 9999;
+  std::optional<std::uint16_t> tls_port;
+  int listen_backlog = 1024;
+  unsigned threads = 0;  // 0 = one per hardware thread
+
+  // Framing (§3).
+  asyncsvr::byte_order byte_order = byte_order::little;
+  std::uint64_t max_packet_size = 4 * mib;
+  std::uint64_t max_command_text = 64 * kib;
+
+  // Connections and timers (§2, §8).
+  std::uint64_t max_connections = 100000;
+  duration handshake_timeout = std::chrono::seconds(6);
+  duration login_timeout = std::chrono::seconds(60);
+  duration idle_timeout = std::chrono::seconds(300);
+  duration send_stall_timeout = std::chrono::seconds(60);
+  std::uint64_t send_queue_high_water = 8 * mib;
+  std::uint64_t send_queue_low_water = 2 * mib;
+  duration close_linger = std::chrono::seconds(2);  // §2.3: close 2 s after a final notice
+  duration shutdown_timeout = std::chrono::seconds(10);
+
+  // Authentication (§6).
+  std::filesystem::path users_file = "etc/users";
+  unsigned max_login_failures = 5;
+  plaintext_login login_on_plaintext = plaintext_login::allow;
+  unsigned auth_threads = 1;  // PBKDF2 runs here, never on an I/O thread
+
+  // Files (§7, §10–§12). Empty paths are derived from data_dir at start-up.
+  std::filesystem::path data_dir = "data";
+  std::filesystem::path file_root;
+  std::filesystem::path staging_dir;
+  duration upload_partial_ttl = std::chrono::hours(24 * 7);
+  std::uint64_t upload_max_file_size = 0;  // 0 = unlimited
+  bool delete_dir_recursive = false;
+  std::uint64_t download_max_chunk = 1 * mib;
+  unsigned download_inflight = 2;
+  std::filesystem::path remote_stream_root;
+  std::uint64_t remote_stream_max_read = 1 * mib;
+
+  // Protocol policies (§9, §13, §14).
+  bool throughput_allow_anonymous = false;
+  bool get_clients_admin_only = true;
+  bool log_output_admin_only = true;
+  unsigned log_output_backlog = 100;
+  unsigned log_output_queue = 1024;  // lines
+  std::uint64_t log_output_queue_bytes = 1 * mib;
+  bool log_output_legacy_raw = false;
+  std::string log_output_legacy_raw_allow = "127.0.0.0/8, ::1";
+
+  // Memory.
+  std::uint64_t buffer_pool_cache_limit = 64 * mib;  // cached free buffers kept for reuse
+
+  // Operations.
+  std::string status_listen = "127.0.0.1";
+  std::uint16_t status_port = 9990;  // 0 = no status endpoint
+  log_severity log_level = log_severity::info;
+};
+
+}  // namespace asyncsvr
