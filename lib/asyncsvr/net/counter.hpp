@@ -1,0 +1,67 @@
+#pragma once
+// A monotonic counter that many threads bump without sharing a cache line: each thread adds to
+// its own slot (chosen once per thread), and readers sum the slots.
+//
+// Thread-safety: add() and value() may be called from any thread.
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace asyncsvr::net {
+
+namespace detail {
+std::size_t counter_slot() noexcept;
+}
+
+class counter {
+ public:
+  static constexpr std::size_t slot_count = 8;
+
+  void add(std::uint64_t amount = 1) noexcept {
+    slots_[detail::counter_slot()].value.fetch_add(amount, std::memory_order_relaxed);
+  }
+
+  std::uint64_t value() const noexcept {
+    std::uint64_t total = 0;
+    for (const auto& s : slots_)
+      total += s.value.load(std::memory_order_relaxed);
+    return total;
+  }
+
+ private:
+  struct alignas(64) slot {
+    std::atomic<std::uint64_t> value{0};
+  };
+  std::array<slot, slot_count> slots_{};
+};
+
+// A value that only ever rises (a high-water mark).
+class high_water {
+ public:
+  void observe(std::uint64_t v) noexcept {
+    auto current = value_.load(std::memory_order_relaxed);
+    while (v > current && !value_.compare_exchange_weak(current, v, std::memory_order_relaxed)) {
+    }
+  }
+  std::uint64_t value() const noexcept { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<std::uint64_t> value_{0};
+};
+
+// A level that goes up and down (transfers in progress).
+class gauge {
+ public:
+  void add(std::int64_t delta) noexcept { value_.fetch_add(delta, std::memory_order_relaxed); }
+  std::uint64_t value() const noexcept {
+    const auto v = value_.load(std::memory_order_relaxed);
+    return v < 0 ? 0 : static_cast<std::uint64_t>(v);
+  }
+
+ private:
+  std::atomic<std::int64_t> value_{0};
+};
+
+}  // namespace asyncsvr::net

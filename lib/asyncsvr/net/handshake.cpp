@@ -1,0 +1,117 @@
+#include "asyncsvr/net/handshake.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+
+#include "asyncsvr/log/log.hpp"
+#include "asyncsvr/net/protocol_registry.hpp"
+
+namespace asyncsvr::net {
+
+namespace {
+// What a handshake reads at once: the flag byte and, often, the first frames behind it.
+constexpr std::size_t first_read_size = 64 * 1024;
+}  // namespace
+
+handshake::handshake(server_context& context, boost::asio::ip::tcp::socket socket,
+                     connection_info info)
+    : context_(context),
+      strand_(boost::asio::make_strand(context.io)),
+      socket_(std::move(socket)),
+      timer_(context.io),
+      info_(std::move(info)) {}
+
+handshake::~handshake() {
+  // A session that took over owns the registry entry now.
+  if (!handed_over_) context_.registry.remove(info_.id);
+}
+
+void handshake::start() {
+  boost::asio::dispatch(strand_, [self = shared_from_this()] {
+    self->context_.registry.put(self->info_.id, self, 0);
+    self->timer_.expires_after(self->context_.config.handshake_timeout);
+    self->timer_.async_wait(boost::asio::bind_executor(
+        self->strand_, [self](const boost::system::error_code& ec) { self->on_timeout(ec); }));
+    self->socket_.async_wait(
+        boost::asio::socket_base::wait_read,
+        boost::asio::bind_executor(
+            self->strand_, [self](const boost::system::error_code& ec) { self->on_readable(ec); }));
+  });
+}
+
+void handshake::on_readable(const boost::system::error_code& ec) {
+  if (done_) return;
+  if (ec) {
+    close(close_reason::peer_closed);
+    return;
+  }
+  auto buffer = context_.pool.acquire(first_read_size);
+  boost::system::error_code read_ec;
+  socket_.non_blocking(true, read_ec);
+  const std::size_t n =
+      read_ec ? 0
+              : socket_.read_some(boost::asio::buffer(buffer.data(), buffer.capacity()), read_ec);
+  if (read_ec == boost::asio::error::would_block) {
+    socket_.async_wait(boost::asio::socket_base::wait_read,
+                       boost::asio::bind_executor(strand_, [self = shared_from_this()](
+                                                               const boost::system::error_code& e) {
+                         self->on_readable(e);
+                       }));
+    return;
+  }
+  if (read_ec || n == 0) {
+    close(close_reason::peer_closed);
+    return;
+  }
+  context_.metrics.bytes_in.add(n);
+  const auto flag = static_cast<std::uint8_t>(buffer.data()[0]);
+  const auto* factory = context_.protocols.find(flag);
+  if (!factory || context_.stopping.load(std::memory_order_relaxed)) {
+    LOG_DEBUG(info_.id) << "closing: unknown protocol flag " << unsigned{flag};
+    close(close_reason::bad_flag);
+    return;
+  }
+  done_ = true;
+  timer_.cancel();
+  auto next = (*factory)(context_, strand_, std::move(socket_), info_);
+  context_.registry.put(info_.id, next, flag);
+  handed_over_ = true;
+  LOG_DEBUG(info_.id) << context_.protocols.name(flag) << " session from " << info_.remote;
+  next->start(std::move(buffer), 1, n);
+}
+
+void handshake::on_timeout(const boost::system::error_code& ec) {
+  if (ec || done_) return;
+  close(close_reason::handshake_timeout);
+}
+
+void handshake::close(close_reason reason) {
+  if (done_) return;
+  done_ = true;
+  context_.metrics.count_close(reason);
+  boost::system::error_code ignored;  // closing; nothing to report to anyone
+  socket_.close(ignored);
+  timer_.cancel();
+}
+
+void handshake::kick(std::string) {
+  boost::asio::post(strand_, [self = shared_from_this()] { self->close(close_reason::kicked); });
+}
+
+void handshake::shut_down() {
+  boost::asio::post(strand_,
+                    [self = shared_from_this()] { self->close(close_reason::shutting_down); });
+}
+
+void handshake::abort() {
+  shut_down();
+}
+
+connection_snapshot handshake::snapshot() const {
+  connection_snapshot s;
+  s.info = &info_;
+  s.last_activity = info_.connected_steady;
+  return s;
+}
+
+}  // namespace asyncsvr::net

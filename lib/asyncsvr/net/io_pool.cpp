@@ -1,0 +1,54 @@
+#include "asyncsvr/net/io_pool.hpp"
+
+#include "asyncsvr/log/log.hpp"
+
+namespace asyncsvr::net {
+
+namespace {
+unsigned resolve_threads(unsigned requested) {
+  if (requested != 0) return requested;
+  const unsigned hardware = std::thread::hardware_concurrency();
+  return hardware == 0 ? 1 : hardware;
+}
+}  // namespace
+
+io_pool::io_pool(unsigned threads)
+    : threads_count_(resolve_threads(threads)), io_(static_cast<int>(threads_count_)) {}
+
+io_pool::~io_pool() {
+  stop(true);
+  join();
+}
+
+void io_pool::start(const std::function<void(std::size_t)>& on_thread_start) {
+  work_.emplace(io_.get_executor());
+  threads_.reserve(threads_count_);
+  for (unsigned i = 0; i < threads_count_; ++i) {
+    threads_.emplace_back([this, i, on_thread_start] {
+      if (on_thread_start) on_thread_start(i);
+      // A handler that throws is a bug; log it and keep the thread serving the others.
+      for (;;) {
+        try {
+          io_.run();
+          return;
+        } catch (const std::exception& e) {
+          LOG_ERROR(0) << "unhandled exception in an I/O handler: " << e.what();
+        }
+      }
+    });
+  }
+}
+
+void io_pool::stop(bool now) {
+  work_.reset();
+  if (now) io_.stop();
+}
+
+void io_pool::join() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace asyncsvr::net

@@ -1,0 +1,170 @@
+#include "asyncsvr/net/listener.hpp"
+
+#ifndef _WIN32
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+#include <sstream>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+
+#include "asyncsvr/log/log.hpp"
+#include "asyncsvr/net/handshake.hpp"
+
+namespace asyncsvr::net {
+
+namespace {
+
+constexpr auto first_backoff = std::chrono::milliseconds(10);
+constexpr auto longest_backoff = std::chrono::milliseconds(500);
+constexpr auto warning_interval = std::chrono::seconds(1);
+
+bool out_of_descriptors(const boost::system::error_code& ec) noexcept {
+  return ec == boost::asio::error::no_descriptors ||
+         ec == boost::system::errc::too_many_files_open_in_system ||
+         ec == boost::asio::error::no_buffer_space || ec == boost::asio::error::no_memory;
+}
+
+}  // namespace
+
+listener::listener(server_context& context, const boost::asio::ip::tcp::endpoint& endpoint)
+    : context_(context),
+      strand_(boost::asio::make_strand(context.io)),
+      acceptor_(strand_),
+      retry_timer_(strand_) {
+  boost::system::error_code ec;
+  const auto fail = [&](const char* step) {
+    if (ec) {
+      std::ostringstream what;
+      what << "cannot " << step << " " << endpoint;
+      throw boost::system::system_error(ec, what.str());
+    }
+  };
+  acceptor_.open(endpoint.protocol(), ec);
+  fail("open a socket for");
+  acceptor_.set_option(boost::asio::socket_base::reuse_address(true), ec);
+  fail("set SO_REUSEADDR on");
+  if (endpoint.address().is_v6()) {
+    // IPv4 has its own listener, so the IPv6 one must not claim the mapped addresses too.
+    acceptor_.set_option(boost::asio::ip::v6_only(true), ec);
+    fail("set IPV6_V6ONLY on");
+  }
+  acceptor_.bind(endpoint, ec);
+  fail("bind");
+  acceptor_.listen(context.config.listen_backlog, ec);
+  fail("listen on");
+  local_ = acceptor_.local_endpoint(ec);
+  fail("read the address of");
+  open_spare();
+}
+
+listener::~listener() {
+#ifndef _WIN32
+  if (spare_fd_ >= 0) ::close(spare_fd_);
+#endif
+}
+
+void listener::open_spare() noexcept {
+#ifndef _WIN32
+  if (spare_fd_ < 0) spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+#endif
+}
+
+void listener::start() {
+  boost::asio::post(strand_, [self = shared_from_this()] { self->accept_next(); });
+}
+
+void listener::stop() {
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    self->stopped_ = true;
+    boost::system::error_code ignored;  // closing is best effort; the listener is going away
+    self->acceptor_.close(ignored);
+    self->retry_timer_.cancel();
+  });
+}
+
+void listener::accept_next() {
+  if (stopped_) return;
+  acceptor_.async_accept(
+      context_.io, boost::asio::bind_executor(
+                       strand_, [self = shared_from_this()](const boost::system::error_code& ec,
+                                                            boost::asio::ip::tcp::socket socket) {
+                         self->on_accept(ec, std::move(socket));
+                       }));
+}
+
+void listener::on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket) {
+  if (stopped_) return;
+  if (ec) {
+    if (out_of_descriptors(ec)) {
+      back_off();
+      return;
+    }
+    // Errors such as ECONNABORTED concern one peer only; the listener carries on.
+    LOG_DEBUG(0) << "accept on " << local_ << ": " << ec.message();
+    accept_next();
+    return;
+  }
+  backoff_ = std::chrono::milliseconds(0);
+  context_.metrics.accepted.add();
+  if (context_.registry.size() >= context_.config.max_connections ||
+      context_.stopping.load(std::memory_order_relaxed)) {
+    context_.metrics.rejected_max_connections.add();
+    boost::system::error_code ignored;  // refusing this peer; its socket's fate is irrelevant
+    socket.close(ignored);
+    accept_next();
+    return;
+  }
+  connection_info info;
+  info.id = context_.registry.next_id();
+  boost::system::error_code endpoint_ec;
+  info.local = socket.local_endpoint(endpoint_ec);
+  info.remote = socket.remote_endpoint(endpoint_ec);
+  if (endpoint_ec) {  // the peer is already gone
+    accept_next();
+    return;
+  }
+  info.connected_at = std::chrono::system_clock::now();
+  info.connected_steady = std::chrono::steady_clock::now();
+  std::make_shared<handshake>(context_, std::move(socket), std::move(info))->start();
+  accept_next();
+}
+
+void listener::back_off() {
+  context_.metrics.accept_backoffs.add();
+  shed_one_waiting_peer();
+  backoff_ = std::min(longest_backoff,
+                      backoff_ == std::chrono::milliseconds(0) ? first_backoff : backoff_ * 2);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_warning_ >= warning_interval) {
+    last_warning_ = now;
+    LOG_WARN(0) << "out of file descriptors; refusing new connections on " << local_
+                << " and retrying in " << backoff_.count() << " ms";
+  }
+  retry_timer_.expires_after(backoff_);
+  retry_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->accept_next();
+  });
+}
+
+void listener::shed_one_waiting_peer() noexcept {
+  // muduo's trick: give back the spare descriptor, use it to accept the oldest waiting peer and
+  // close it at once, so that peer learns it was refused instead of hanging in the backlog.
+#ifndef _WIN32
+  if (spare_fd_ < 0) return;
+  ::close(spare_fd_);
+  spare_fd_ = -1;
+  const int fd = ::accept(acceptor_.native_handle(), nullptr, nullptr);
+  if (fd >= 0) {
+    context_.metrics.rejected_no_descriptors.add();
+    ::close(fd);
+  }
+  open_spare();
+#endif
+}
+
+}  // namespace asyncsvr::net

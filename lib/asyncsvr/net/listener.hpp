@@ -1,0 +1,51 @@
+#pragma once
+// Accepts connections on one endpoint and starts their handshakes.
+//
+// Overload is handled in the open, never by leaving peers in the backlog (PROTOCOL.md §2.1):
+// beyond max_connections a connection is accepted and closed at once. When the process runs out
+// of descriptors (EMFILE/ENFILE) the loop sheds one waiting peer through a spare descriptor kept
+// for that purpose, then pauses on a timer with growing back-off instead of spinning on an
+// accept that keeps failing.
+//
+// Thread-safety: start() once; stop() from any thread.
+
+#include <chrono>
+#include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "asyncsvr/net/server_context.hpp"
+
+namespace asyncsvr::net {
+
+class listener : public std::enable_shared_from_this<listener> {
+ public:
+  // Binds and listens; throws boost::system::system_error naming the endpoint on failure.
+  listener(server_context& context, const boost::asio::ip::tcp::endpoint& endpoint);
+  ~listener();
+
+  void start();
+  void stop();
+  boost::asio::ip::tcp::endpoint local_endpoint() const { return local_; }
+
+ private:
+  void accept_next();
+  void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+  void back_off();
+  void shed_one_waiting_peer() noexcept;
+  void open_spare() noexcept;
+
+  server_context& context_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  boost::asio::ip::tcp::endpoint local_;
+  std::chrono::milliseconds backoff_{0};
+  std::chrono::steady_clock::time_point last_warning_{};
+  int spare_fd_ = -1;
+  bool stopped_ = false;
+};
+
+}  // namespace asyncsvr::net

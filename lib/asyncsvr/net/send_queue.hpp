@@ -1,0 +1,57 @@
+#pragma once
+// A session's outbound bytes: frames copied into pooled buffers (small frames share a buffer)
+// and shared immutable frames (broadcasts) queued by reference. The writer asks for one gather
+// list of everything pending, writes what the socket takes, and consumes that many bytes.
+//
+// Thread-safety: none; a session touches its queue only on its strand.
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/buffer.hpp>
+
+#include "asyncsvr/config/server_config.hpp"
+#include "asyncsvr/memory/buffer_pool.hpp"
+
+namespace asyncsvr::net {
+
+class send_queue {
+ public:
+  // Frames up to segment_size share pooled buffers of that size; larger frames get their own.
+  send_queue(memory::buffer_pool& pool, std::size_t segment_size) noexcept
+      : pool_(pool), segment_size_(segment_size) {}
+
+  void append_frame(std::string_view text, std::span<const char> payload, byte_order order);
+  void append_shared(std::shared_ptr<const std::string> bytes);
+
+  bool empty() const noexcept { return bytes_ == 0; }
+  std::size_t bytes() const noexcept { return bytes_; }
+
+  // Everything pending, at most max_buffers entries; valid until the next call on the queue.
+  std::span<const boost::asio::const_buffer> gather(std::size_t max_buffers = 64);
+  // Drops the first n bytes (they were written); frees segments that are done.
+  void consume(std::size_t n) noexcept;
+  void clear() noexcept;
+
+ private:
+  struct segment {
+    memory::buffer owned;
+    std::shared_ptr<const std::string> shared;
+    const char* data = nullptr;
+    std::size_t size = 0;
+  };
+
+  memory::buffer_pool& pool_;
+  std::size_t segment_size_;
+  std::vector<segment> segments_;
+  std::size_t head_ = 0;         // first segment with unsent bytes
+  std::size_t head_offset_ = 0;  // bytes of segments_[head_] already sent
+  std::size_t bytes_ = 0;
+  std::vector<boost::asio::const_buffer> gather_;
+};
+
+}  // namespace asyncsvr::net

@@ -1,0 +1,45 @@
+#pragma once
+// What every connection shares: settings, the pool, the registry, counters and services. Owned by
+// `server`; sessions hold a reference and never outlive it (the server joins its threads first).
+
+#include <atomic>
+#include <chrono>
+
+#include <boost/asio/io_context.hpp>
+
+#include "asyncsvr/codec/frame_decoder.hpp"
+#include "asyncsvr/config/server_config.hpp"
+#include "asyncsvr/memory/buffer_pool.hpp"
+#include "asyncsvr/net/server_metrics.hpp"
+#include "asyncsvr/net/session_registry.hpp"
+
+namespace asyncsvr::auth {
+class login_service;
+}
+
+namespace asyncsvr::net {
+
+class protocol_registry;
+
+struct server_context {
+  const server_config& config;
+  boost::asio::io_context& io;
+  memory::buffer_pool& pool;
+  session_registry& registry;
+  server_metrics& metrics;
+  auth::login_service& logins;
+  const protocol_registry& protocols;
+  codec::frame_limits limits;
+  std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
+  std::chrono::steady_clock::time_point started_steady = std::chrono::steady_clock::now();
+  std::atomic<bool> stopping{false};
+
+  // Wall-clock time of a steady-clock instant, for the UTC times of GetClients and Message.
+  std::chrono::system_clock::time_point to_system(
+      std::chrono::steady_clock::time_point t) const noexcept {
+    return started_at +
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(t - started_steady);
+  }
+};
+
+}  // namespace asyncsvr::net

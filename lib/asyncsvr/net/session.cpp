@@ -1,0 +1,474 @@
+#include "asyncsvr/net/session.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+
+#include "asyncsvr/log/log.hpp"
+
+namespace asyncsvr::net {
+
+namespace {
+
+// Big enough that one read usually takes everything a pipelining client sent; it is held only
+// while bytes are being processed, so its size costs nothing on idle sessions.
+constexpr std::size_t receive_buffer_size = 64 * 1024;
+// Small replies share send buffers of this size.
+constexpr std::size_t send_segment_size = 16 * 1024;
+// A queue that has not moved for this long counts as stalled: a Disconnect notice would only
+// wait behind it (§2.3), so the connection is closed without one.
+constexpr auto stalled_after = std::chrono::seconds(1);
+
+bool is_expected_ending(const boost::system::error_code& ec) noexcept {
+  namespace error = boost::asio::error;
+  return ec == error::eof || ec == error::connection_reset || ec == error::operation_aborted ||
+         ec == error::broken_pipe || ec == error::connection_aborted;
+}
+
+close_reason reason_for(codec::result_code code) noexcept {
+  switch (code) {
+    case codec::result_code::kicked:
+      return close_reason::kicked;
+    case codec::result_code::server_shutting_down:
+      return close_reason::shutting_down;
+    case codec::result_code::idle_timeout:
+      return close_reason::idle_timeout;
+    case codec::result_code::login_timeout:
+      return close_reason::login_timeout;
+    case codec::result_code::too_many_login_failures:
+      return close_reason::login_failures;
+    case codec::result_code::upload_taken_over:
+      return close_reason::upload_taken_over;
+    default:
+      return close_reason::framing_error;
+  }
+}
+
+}  // namespace
+
+session::session(server_context& context, strand_type strand, boost::asio::ip::tcp::socket socket,
+                 connection_info info, std::uint8_t flag)
+    : context_(context),
+      strand_(std::move(strand)),
+      socket_(std::move(socket)),
+      timer_(context.io),
+      info_(std::move(info)),
+      flag_(flag),
+      decoder_(context.limits),
+      queue_(context.pool, send_segment_size),
+      last_activity_(clock::now().time_since_epoch().count()) {}
+
+session::~session() {
+  context_.registry.remove(info_.id);
+}
+
+std::string& session::scratch() noexcept {
+  thread_local std::string text;
+  return text;
+}
+
+void session::start(memory::buffer initial, std::size_t begin, std::size_t end) {
+  boost::system::error_code ec;
+  // Reads and writes are tried at once and only wait when the socket would block.
+  socket_.non_blocking(true, ec);
+  if (!ec) socket_.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+  if (ec) {
+    on_io_error(ec, "socket setup");
+    return;
+  }
+  const auto now = clock::now();
+  touch(now);
+  last_write_progress_ = now;
+  login_deadline_ = now + context_.config.login_timeout;
+  rx_ = std::move(initial);
+  rx_begin_ = begin;
+  rx_end_ = end;
+  on_start();
+  process_frames();
+  flush();
+  wait_readable();
+  update_timer();
+}
+
+// ---- reading -------------------------------------------------------------------------------
+
+bool session::may_read() const noexcept {
+  if (state_ == state::closed) return false;
+  if (state_ == state::closing) return keep_reading_while_closing_;
+  return !backpressured_ && suspended_ == 0;
+}
+
+void session::wait_readable() {
+  if (read_waiting_ || !may_read()) return;
+  if (rx_ && rx_begin_ == rx_end_) rx_ = memory::buffer();  // idle sessions hold no buffer
+  read_waiting_ = true;
+  socket_.async_wait(boost::asio::socket_base::wait_read,
+                     boost::asio::bind_executor(
+                         strand_, [self = shared_from_this()](const boost::system::error_code& ec) {
+                           self->on_readable(ec);
+                         }));
+}
+
+void session::on_readable(const boost::system::error_code& ec) {
+  read_waiting_ = false;
+  if (state_ == state::closed) return;
+  if (ec) {
+    on_io_error(ec, "wait for data");
+    return;
+  }
+  read_and_process();
+  flush();
+  wait_readable();
+}
+
+void session::read_and_process() {
+  if (!may_read()) return;
+  if (!rx_) {
+    rx_ = context_.pool.acquire(receive_buffer_size);
+    rx_begin_ = rx_end_ = 0;
+  }
+  boost::system::error_code ec;
+  const std::size_t n =
+      socket_.read_some(boost::asio::buffer(rx_.data() + rx_end_, rx_.capacity() - rx_end_), ec);
+  if (ec == boost::asio::error::would_block) return;
+  if (ec) {
+    if (ec == boost::asio::error::eof) {
+      // §2.3: the peer is done sending; finish writing what is queued, then close.
+      begin_closing(close_reason::peer_closed, false);  // the caller's flush() closes
+      return;
+    }
+    on_io_error(ec, "read");
+    return;
+  }
+  context_.metrics.bytes_in.add(n);
+  if (state_ == state::closing) {
+    rx_begin_ = rx_end_ = 0;  // after a final notice, input is read and discarded (§2.3)
+    return;
+  }
+  rx_end_ += n;
+  process_frames();
+}
+
+void session::process_frames() {
+  bool any_frame = false;
+  while (state_ == state::open && suspended_ == 0 && !backpressured_ && rx_begin_ < rx_end_) {
+    const auto result = decoder_.decode({rx_.data() + rx_begin_, rx_end_ - rx_begin_});
+    if (result.state == codec::decode_result::status::error) {
+      context_.metrics.protocol_errors.add();
+      auto& text = scratch();
+      codec::begin_response(text, "", result.error);
+      finish_with(text);
+      return;
+    }
+    if (result.state == codec::decode_result::status::need_more) {
+      const std::size_t needed = result.size;
+      if (needed > rx_.capacity()) {
+        // Only now, with the header checked against the limits, is a bigger buffer worth it.
+        auto bigger = context_.pool.acquire(needed);
+        std::memcpy(bigger.data(), rx_.data() + rx_begin_, rx_end_ - rx_begin_);
+        rx_ = std::move(bigger);
+        rx_end_ -= rx_begin_;
+        rx_begin_ = 0;
+      } else if (rx_begin_ + needed > rx_.capacity()) {
+        std::memmove(rx_.data(), rx_.data() + rx_begin_, rx_end_ - rx_begin_);
+        rx_end_ -= rx_begin_;
+        rx_begin_ = 0;
+      }
+      return;
+    }
+    rx_begin_ += result.size;
+    context_.metrics.frames_in.add();
+    if (!any_frame) {
+      any_frame = true;
+      touch(clock::now());  // only complete frames count as activity, so dribbling does not
+    }
+    handle_frame(result.value);
+    if (queue_.bytes() > context_.config.send_queue_high_water && state_ == state::open) {
+      // §8.2: stop taking requests from a peer that does not read its replies.
+      backpressured_ = true;
+      context_.metrics.backpressure_pauses.add();
+    }
+  }
+  if (rx_begin_ == rx_end_) rx_begin_ = rx_end_ = 0;
+}
+
+void session::handle_frame(const codec::frame& frame) {
+  std::string_view reason;
+  if (!codec::parse_request(frame.text, text_, reason)) {
+    context_.metrics.protocol_errors.add();
+    LOG_DEBUG(info_.id) << "malformed text block: " << reason;
+    auto& text = scratch();
+    codec::begin_response(text, text_.command(), codec::result_code::packet_format_error, reason);
+    finish_with(text);
+    return;
+  }
+  on_request(text_, frame.payload);
+}
+
+void session::resume_requests() {
+  if (suspended_ > 0) --suspended_;
+  if (suspended_ > 0 || state_ == state::closed) return;
+  process_frames();
+  flush();
+  wait_readable();
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+void session::send(std::string_view text, std::span<const char> payload) {
+  // Once a final frame is queued nothing may follow it (§2.3), not even a late reply.
+  if (state_ != state::open) return;
+  const bool was_empty = queue_.empty();
+  queue_.append_frame(text, payload, context_.limits.byte_order);
+  if (was_empty) last_write_progress_ = clock::now();  // the stall clock starts with the data
+  context_.metrics.frames_out.add();
+  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+}
+
+bool session::push_shared(const std::shared_ptr<const std::string>& frame) {
+  if (state_ != state::open || queue_.bytes() > context_.config.send_queue_high_water) {
+    return false;
+  }
+  if (queue_.empty()) last_write_progress_ = clock::now();
+  queue_.append_shared(frame);
+  context_.metrics.frames_out.add();
+  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+  return true;
+}
+
+void session::flush() {
+  if (state_ == state::closed || write_waiting_) return;
+  if (queue_.empty()) {
+    if (state_ == state::closing) close(close_reason_);
+    return;
+  }
+  context_.metrics.largest_send_queue.observe(queue_.bytes());
+  boost::system::error_code ec;
+  while (!queue_.empty()) {
+    const auto buffers = queue_.gather();
+    const std::size_t offered = boost::asio::buffer_size(buffers);
+    const std::size_t n = socket_.write_some(buffers, ec);
+    if (ec == boost::asio::error::would_block) break;
+    if (ec) {
+      on_io_error(ec, "write");
+      return;
+    }
+    queue_.consume(n);
+    context_.metrics.bytes_out.add(n);
+    const auto now = clock::now();
+    last_write_progress_ = now;
+    touch(now);
+    if (n < offered) break;  // the socket buffer is full
+  }
+  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+  if (backpressured_ && queue_.bytes() <= context_.config.send_queue_low_water) {
+    resume_after_backpressure();
+  }
+  if (queue_.empty()) {
+    if (state_ == state::closing) close(close_reason_);
+    return;
+  }
+  write_waiting_ = true;
+  socket_.async_wait(boost::asio::socket_base::wait_write,
+                     boost::asio::bind_executor(
+                         strand_, [self = shared_from_this()](const boost::system::error_code& e) {
+                           self->on_writable(e);
+                         }));
+  update_timer();  // the send-stall deadline now applies
+}
+
+void session::on_writable(const boost::system::error_code& ec) {
+  write_waiting_ = false;
+  if (state_ == state::closed) return;
+  if (ec) {
+    on_io_error(ec, "wait for send space");
+    return;
+  }
+  flush();
+}
+
+void session::resume_after_backpressure() {
+  backpressured_ = false;
+  // Resume from a fresh handler: flush() may be running inside request processing.
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    if (self->state_ == state::closed) return;
+    self->process_frames();
+    self->flush();
+    self->wait_readable();
+  });
+}
+
+// ---- ending --------------------------------------------------------------------------------
+
+void session::disconnect(codec::result_code reason, std::string_view message) {
+  if (state_ != state::open) return;
+  const auto why = reason_for(reason);
+  if (write_waiting_ && clock::now() - last_write_progress_ > stalled_after) {
+    close(why);  // §2.3: a stalled queue gets no notice
+    return;
+  }
+  auto& text = scratch();
+  codec::begin_response(text, "Disconnect", reason, message);
+  send(text);
+  begin_closing(why, true);
+}
+
+void session::finish_with(std::string_view text) {
+  if (state_ != state::open) return;
+  send(text);
+  begin_closing(close_reason::framing_error, true);
+}
+
+void session::begin_closing(close_reason reason, bool keep_reading) {
+  if (state_ != state::open) return;
+  state_ = state::closing;
+  close_reason_ = reason;
+  keep_reading_while_closing_ = keep_reading;
+  // A final frame waits at most close_linger; a peer that closed first is bounded by the
+  // send-stall rule instead (§2.3).
+  if (keep_reading) close_deadline_ = clock::now() + context_.config.close_linger;
+  update_timer();
+}
+
+void session::close(close_reason reason) {
+  if (state_ == state::closed) return;
+  state_ = state::closed;
+  context_.metrics.count_close(reason);
+  LOG_DEBUG(info_.id) << "closed: " << name(reason);
+  if (reason != close_reason::io_error && reason != close_reason::send_stall) discard_input();
+  boost::system::error_code ignored;  // the socket is going away; its errors change nothing
+  socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  timer_.cancel();
+  queue_.clear();
+  queued_bytes_shared_.store(0, std::memory_order_relaxed);
+  rx_ = memory::buffer();
+  on_close();
+}
+
+void session::discard_input() noexcept {
+  // Closing a socket with unread input makes the kernel send RST and drop what we queued, which
+  // could destroy the final notice before the peer reads it; so consume what is there.
+  char sink[4096];
+  boost::system::error_code ec;
+  for (int i = 0; i < 16; ++i) {
+    if (socket_.read_some(boost::asio::buffer(sink), ec) == 0 || ec) return;
+  }
+}
+
+void session::on_io_error(const boost::system::error_code& ec, std::string_view what) {
+  if (is_expected_ending(ec)) {
+    LOG_DEBUG(info_.id) << what << ": " << ec.message();
+    close(close_reason::peer_closed);
+  } else {
+    LOG_WARN(info_.id) << what << " failed: " << ec.message();
+    close(close_reason::io_error);
+  }
+}
+
+void session::kick(std::string reason) {
+  boost::asio::post(strand_, [self = shared_from_this(), reason = std::move(reason)] {
+    if (self->state_ != state::open) return;
+    if (self->sends_notices()) {
+      self->disconnect(codec::result_code::kicked,
+                       reason.empty() ? codec::default_message(codec::result_code::kicked)
+                                      : std::string_view(reason));
+      self->flush();
+    } else {
+      self->close(close_reason::kicked);
+    }
+  });
+}
+
+void session::shut_down() {
+  boost::asio::post(strand_, [self = shared_from_this()] {
+    if (self->state_ != state::open) return;
+    if (self->sends_notices()) {
+      self->disconnect(codec::result_code::server_shutting_down, "");
+      self->flush();
+    } else {
+      self->close(close_reason::shutting_down);
+    }
+  });
+}
+
+void session::abort() {
+  boost::asio::post(strand_,
+                    [self = shared_from_this()] { self->close(close_reason::shutting_down); });
+}
+
+// ---- deadlines -----------------------------------------------------------------------------
+
+void session::touch(clock::time_point now) noexcept {
+  last_activity_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
+}
+
+void session::update_timer() {
+  if (state_ == state::closed) return;
+  const auto& config = context_.config;
+  auto next = clock::time_point::max();
+  if (state_ == state::open) {
+    const auto last =
+        clock::time_point(clock::duration(last_activity_.load(std::memory_order_relaxed)));
+    next = std::min(next, last + config.idle_timeout);
+    if (login_deadline_) next = std::min(next, *login_deadline_);
+  }
+  if (!queue_.empty()) next = std::min(next, last_write_progress_ + config.send_stall_timeout);
+  if (close_deadline_) next = std::min(next, *close_deadline_);
+  // An earlier wake-up is already due; it will look again then.
+  if (next >= timer_expiry_) return;
+  timer_expiry_ = next;
+  timer_.expires_at(next);
+  timer_.async_wait(boost::asio::bind_executor(
+      strand_,
+      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_timer(ec); }));
+}
+
+void session::on_timer(const boost::system::error_code& ec) {
+  if (ec == boost::asio::error::operation_aborted || state_ == state::closed) return;
+  timer_expiry_ = clock::time_point::max();
+  const auto now = clock::now();
+  const auto& config = context_.config;
+  if (close_deadline_ && now >= *close_deadline_) {
+    close(close_reason_);
+    return;
+  }
+  if (!queue_.empty() && now - last_write_progress_ >= config.send_stall_timeout) {
+    LOG_DEBUG(info_.id) << "send stalled for " << config.send_stall_timeout.count() << " ms";
+    close(close_reason::send_stall);
+    return;
+  }
+  if (state_ == state::open) {
+    const auto last =
+        clock::time_point(clock::duration(last_activity_.load(std::memory_order_relaxed)));
+    if (login_deadline_ && now >= *login_deadline_) {
+      disconnect(codec::result_code::login_timeout, "");
+    } else if (now - last >= config.idle_timeout) {
+      disconnect(codec::result_code::idle_timeout, "");
+    }
+  }
+  flush();
+  update_timer();
+}
+
+// ---- observation ---------------------------------------------------------------------------
+
+void session::set_user(std::string name) {
+  std::lock_guard lock(user_mutex_);
+  user_ = std::move(name);
+}
+
+connection_snapshot session::snapshot() const {
+  connection_snapshot s;
+  s.info = &info_;
+  s.flag = flag_;
+  {
+    std::lock_guard lock(user_mutex_);
+    s.user = user_;
+  }
+  s.last_activity =
+      clock::time_point(clock::duration(last_activity_.load(std::memory_order_relaxed)));
+  s.queued_bytes = queued_bytes_shared_.load(std::memory_order_relaxed);
+  return s;
+}
+
+}  // namespace asyncsvr::net

@@ -1,0 +1,174 @@
+#pragma once
+// The life of one framed connection (DESIGN.md "Session base class").
+//
+//   start ─► wait readable ─► read ─► frame_decoder ─► on_request ─► send ─► flush (gather write)
+//                 ▲                                                              │
+//                 └───────────── until closing, backpressure or suspension ◄─────┘
+//
+// The session waits for readability and only then takes a receive buffer from the pool, which it
+// gives back whenever no partial frame is buffered, so an idle session holds no receive buffer.
+// Writes are attempted at once without blocking; only what the socket does not take waits for
+// writability. One timer serves every deadline of PROTOCOL.md §2.2 and §2.3 (login, idle, send
+// stall, close linger): it is armed for the earliest and re-checks when it fires, so traffic
+// never touches it.
+//
+// Every handler runs on the session's strand; pending operations hold a shared_ptr, so the
+// session lives exactly as long as it has work. close() runs once, from whichever path gets
+// there first; the destructor leaves the registry.
+//
+// Thread-safety: start() once, before any other call; kick(), shut_down(), abort(), push_shared()
+// and snapshot() from any thread; everything protected only on the strand.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "asyncsvr/codec/command_text.hpp"
+#include "asyncsvr/codec/frame_decoder.hpp"
+#include "asyncsvr/codec/result_code.hpp"
+#include "asyncsvr/memory/buffer_pool.hpp"
+#include "asyncsvr/net/close_reason.hpp"
+#include "asyncsvr/net/connection.hpp"
+#include "asyncsvr/net/send_queue.hpp"
+#include "asyncsvr/net/server_context.hpp"
+
+namespace asyncsvr::net {
+
+using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
+using clock = std::chrono::steady_clock;
+
+class session : public connection, public std::enable_shared_from_this<session> {
+ public:
+  session(server_context& context, strand_type strand, boost::asio::ip::tcp::socket socket,
+          connection_info info, std::uint8_t flag);
+  ~session() override;
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  // Runs on the strand. `initial` holds the bytes that arrived with the flag byte, [begin, end).
+  void start(memory::buffer initial, std::size_t begin, std::size_t end);
+
+  void kick(std::string reason) override;
+  void shut_down() override;
+  void abort() override;
+  connection_snapshot snapshot() const override;
+
+  // Queues a prebuilt frame shared with other sessions; returns false (and queues nothing) when
+  // this session's queue is above high water or the session is ending. Runs on the strand only.
+  bool push_shared(const std::shared_ptr<const std::string>& frame);
+
+  std::uint64_t id() const noexcept { return info_.id; }
+  const strand_type& strand() const noexcept { return strand_; }
+
+ protected:
+  // Hooks, all called on the strand.
+  virtual void on_start() {}
+  virtual void on_request(const codec::command_text& text, std::span<const char> payload) = 0;
+  virtual void on_close() {}
+  // Whether kick() and shut_down() send a Disconnect notice first (raw protocols say no).
+  virtual bool sends_notices() const noexcept { return true; }
+
+  // Queues one frame; it leaves with the next flush (end of the current handler).
+  void send(std::string_view text, std::span<const char> payload = {});
+  // §2.3: queue a Disconnect notice, ignore further requests, close once it is written.
+  void disconnect(codec::result_code reason, std::string_view message);
+  // Queues a final reply (framing and text errors, §3.3) and closes once it is written.
+  void finish_with(std::string_view text);
+
+  // While suspended no further request is processed (replies must stay in request order), e.g.
+  // while a password is checked on another thread. resume_requests() continues where it left.
+  void suspend_requests() noexcept { ++suspended_; }
+  void resume_requests();
+
+  void set_user(std::string name);
+  // The login deadline runs from the flag byte until the first successful Login (§2.2).
+  void clear_login_deadline() noexcept { login_deadline_.reset(); }
+
+  server_context& context() const noexcept { return context_; }
+  const connection_info& info() const noexcept { return info_; }
+  std::size_t queued_bytes() const noexcept { return queue_.bytes(); }
+  bool ending() const noexcept { return state_ != state::open; }
+
+  // A reusable per-thread string to build reply text in (no allocation once warm).
+  static std::string& scratch() noexcept;
+  // Runs `fn` on this session's strand and flushes afterwards; for completions of work done
+  // elsewhere (another thread, another session). `fn` runs even when the session has closed
+  // meanwhile (it may need to account for that); send() then queues nothing.
+  template <class Fn>
+  void run_on_strand(Fn&& fn);
+
+ private:
+  enum class state { open, closing, closed };
+
+  void process_frames();
+  void handle_frame(const codec::frame& frame);
+  void read_and_process();
+  void wait_readable();
+  void on_readable(const boost::system::error_code& ec);
+  bool may_read() const noexcept;
+
+  void flush();
+  void on_writable(const boost::system::error_code& ec);
+  void resume_after_backpressure();
+
+  void begin_closing(close_reason reason, bool keep_reading);
+  void close(close_reason reason);
+  void discard_input() noexcept;
+  void on_io_error(const boost::system::error_code& ec, std::string_view what);
+
+  void update_timer();
+  void on_timer(const boost::system::error_code& ec);
+  void touch(clock::time_point now) noexcept;
+
+  server_context& context_;
+  strand_type strand_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;
+  const connection_info info_;
+  const std::uint8_t flag_;
+  const codec::frame_decoder decoder_;
+
+  memory::buffer rx_;
+  std::size_t rx_begin_ = 0;
+  std::size_t rx_end_ = 0;
+  codec::command_text text_;
+  send_queue queue_;
+
+  state state_ = state::open;
+  close_reason close_reason_ = close_reason::peer_closed;
+  bool keep_reading_while_closing_ = false;
+  bool read_waiting_ = false;
+  bool write_waiting_ = false;
+  bool backpressured_ = false;
+  unsigned suspended_ = 0;
+
+  clock::time_point timer_expiry_ = clock::time_point::max();
+  std::optional<clock::time_point> login_deadline_;
+  std::optional<clock::time_point> close_deadline_;
+  clock::time_point last_write_progress_;
+  std::atomic<clock::rep> last_activity_;  // read by snapshot() on other threads
+  std::atomic<std::uint64_t> queued_bytes_shared_{0};
+
+  mutable std::mutex user_mutex_;  // guards user_ for snapshot() on other threads
+  std::string user_;
+};
+
+template <class Fn>
+void session::run_on_strand(Fn&& fn) {
+  boost::asio::post(strand_, [self = shared_from_this(), fn = std::forward<Fn>(fn)]() mutable {
+    fn();
+    self->flush();
+  });
+}
+
+}  // namespace asyncsvr::net

@@ -1,0 +1,223 @@
+#include "asyncsvr/server/server.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "asyncsvr/auth/login_service.hpp"
+#include "asyncsvr/http/status_json.hpp"
+#include "asyncsvr/http/status_server.hpp"
+#include "asyncsvr/log/log.hpp"
+#include "asyncsvr/net/io_pool.hpp"
+#include "asyncsvr/net/listener.hpp"
+#include "asyncsvr/net/server_stats.hpp"
+
+namespace asyncsvr {
+
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+
+constexpr auto housekeeping_interval = std::chrono::seconds(2);
+constexpr auto drain_poll_interval = std::chrono::milliseconds(20);
+// After forcing the remaining sessions closed, how long their handlers get to finish.
+constexpr auto abort_grace = std::chrono::milliseconds(200);
+
+codec::frame_limits limits_of(const server_config& config) {
+  return {static_cast<std::uint32_t>(config.max_packet_size),
+          static_cast<std::uint32_t>(config.max_command_text), config.byte_order};
+}
+
+}  // namespace
+
+struct server::impl {
+  impl(server_config settings, std::shared_ptr<const auth::user_store> users)
+      : config(std::move(settings)),
+        threads(config.threads),
+        pool(threads.size(), config.buffer_pool_cache_limit),
+        logins(std::move(users), config.auth_threads),
+        context{config,    threads.context(), pool, registry, metrics, logins,
+                protocols, limits_of(config)},
+        control(boost::asio::make_strand(threads.context())),
+        housekeeping(control),
+        drain_timer(control) {}
+
+  void bind_listeners();
+  void bind_status();
+  void schedule_housekeeping();
+  void begin_stop();
+  void check_drained();
+  void finish();
+
+  server_config config;
+  net::io_pool threads;
+  memory::buffer_pool pool;
+  net::session_registry registry;
+  net::server_metrics metrics;
+  auth::login_service logins;
+  net::protocol_registry protocols;
+  net::server_context context;
+  boost::asio::strand<boost::asio::io_context::executor_type> control;
+  boost::asio::steady_timer housekeeping;
+  boost::asio::steady_timer drain_timer;
+  std::vector<std::shared_ptr<net::listener>> listeners;
+  std::unique_ptr<http::status_server> status;
+  std::atomic<bool> stop_requested{false};
+  std::chrono::steady_clock::time_point stop_deadline;
+  bool aborted = false;
+  std::uint64_t connections_at_last_trim = 0;
+};
+
+void server::impl::bind_listeners() {
+  const bool defaults = config.listen.empty();
+  const std::vector<std::string> addresses =
+      defaults ? std::vector<std::string>{"0.0.0.0", "::"} : config.listen;
+  for (const auto& text : addresses) {
+    const auto address = boost::asio::ip::make_address(text);
+    try {
+      listeners.push_back(
+          std::make_shared<net::listener>(context, tcp::endpoint(address, config.port)));
+    } catch (const boost::system::system_error& e) {
+      // A host without IPv6 still serves IPv4 on the default "all interfaces".
+      if (defaults && address.is_v6() &&
+          e.code() == boost::asio::error::address_family_not_supported) {
+        LOG_WARN(0) << "IPv6 unavailable, listening on IPv4 only: " << e.what();
+        continue;
+      }
+      throw;
+    }
+  }
+  if (config.port == 0 && listeners.size() > 1) {
+    // An ephemeral port differs per listener; tests that ask for port 0 want one address anyway.
+    listeners.resize(1);
+  }
+}
+
+void server::impl::bind_status() {
+  if (config.status_port == 0) return;
+  const tcp::endpoint endpoint(boost::asio::ip::make_address(config.status_listen),
+                               config.status_port);
+  status = std::make_unique<http::status_server>(threads.context(), endpoint, [this] {
+    return http::status_json(net::collect_stats(context, threads.size()));
+  });
+}
+
+void server::impl::schedule_housekeeping() {
+  housekeeping.expires_after(housekeeping_interval);
+  housekeeping.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    const std::size_t released = pool.trim();
+    const auto connections = registry.size();
+    // After many connections closed, freed session memory sits in malloc's free lists; give
+    // it back so that RSS follows the load down, not only up.
+    if (released > 0 || connections + 1000 < connections_at_last_trim) {
+#if defined(__GLIBC__)
+      ::malloc_trim(0);
+#endif
+    }
+    connections_at_last_trim = connections;
+    schedule_housekeeping();
+  });
+}
+
+void server::impl::begin_stop() {
+  context.stopping.store(true);
+  LOG_INFO(0) << "stopping: " << registry.size() << " connections to close";
+  for (auto& l : listeners)
+    l->stop();
+  for (auto& c : registry.collect())
+    c->shut_down();
+  stop_deadline = std::chrono::steady_clock::now() + config.shutdown_timeout;
+  check_drained();
+}
+
+void server::impl::check_drained() {
+  const auto now = std::chrono::steady_clock::now();
+  if (registry.size() == 0 || (aborted && now >= stop_deadline + abort_grace)) {
+    finish();
+    return;
+  }
+  if (!aborted && now >= stop_deadline) {
+    LOG_WARN(0) << "shutdown deadline passed; closing " << registry.size()
+                << " connections without waiting";
+    aborted = true;
+    for (auto& c : registry.collect())
+      c->abort();
+  }
+  drain_timer.expires_after(drain_poll_interval);
+  drain_timer.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) check_drained();
+  });
+}
+
+void server::impl::finish() {
+  housekeeping.cancel();
+  if (status) status->stop();
+  threads.stop(true);
+}
+
+server::server(server_config config, std::shared_ptr<const auth::user_store> users,
+               const protocol_installer& install_protocols)
+    : impl_(std::make_unique<impl>(std::move(config), std::move(users))) {
+  install_protocols(impl_->protocols);
+}
+
+server::~server() {
+  stop();
+  wait();
+}
+
+void server::start() {
+  impl_->bind_listeners();
+  impl_->bind_status();
+  impl_->threads.start([this](std::size_t index) { impl_->pool.bind_current_thread(index); });
+  for (auto& l : impl_->listeners)
+    l->start();
+  if (impl_->status) impl_->status->start();
+  boost::asio::post(impl_->control, [this] { impl_->schedule_housekeeping(); });
+  for (const auto& endpoint : endpoints())
+    LOG_INFO(0) << "listening on " << endpoint;
+  for (const auto& endpoint : status_endpoints()) {
+    LOG_INFO(0) << "status on http://" << endpoint << "/status";
+  }
+}
+
+void server::stop() {
+  if (impl_->stop_requested.exchange(true)) return;
+  boost::asio::post(impl_->control, [this] { impl_->begin_stop(); });
+}
+
+void server::wait() {
+  impl_->threads.join();
+  impl_->logins.stop();
+}
+
+std::vector<tcp::endpoint> server::endpoints() const {
+  std::vector<tcp::endpoint> out;
+  for (const auto& l : impl_->listeners)
+    out.push_back(l->local_endpoint());
+  return out;
+}
+
+std::vector<tcp::endpoint> server::status_endpoints() const {
+  if (!impl_->status) return {};
+  return {impl_->status->local_endpoint()};
+}
+
+net::server_context& server::context() noexcept {
+  return impl_->context;
+}
+const server_config& server::config() const noexcept {
+  return impl_->config;
+}
+
+}  // namespace asyncsvr
