@@ -1,0 +1,14 @@
+#include "register_all.hpp"
+
+#include "control/control_session.hpp"
+#include "throughput/throughput_session.hpp"
+
+namespace asyncsvr::protocols {
+
+// One line per protocol: adding a protocol touches its own folder and this list.
+void register_all(net::protocol_registry& registry) {
+  register_control(registry);
+  register_throughput(registry);
+}
+
+}  // namespace asyncsvr::protocols
