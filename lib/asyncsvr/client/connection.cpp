@@ -1,0 +1,135 @@
+#include "asyncsvr/client/connection.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include "asyncsvr/auth/password_hash.hpp"
+#include "asyncsvr/codec/command_text.hpp"
+#include "asyncsvr/codec/frame.hpp"
+
+namespace asyncsvr::client {
+
+using tcp = boost::asio::ip::tcp;
+
+connection::connection(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
+                       std::uint8_t flag, options opts)
+    : io_(io), socket_(io), options_(std::move(opts)) {
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  if (ec) throw error("not an IP address: " + host);
+  const tcp::endpoint endpoint(address, port);
+  socket_.open(endpoint.protocol());
+  if (!options_.bind_address.empty()) {
+    socket_.bind(tcp::endpoint(boost::asio::ip::make_address(options_.bind_address), 0));
+  }
+  run([&](auto done) { socket_.async_connect(endpoint, done); }, options_.timeout);
+  socket_.set_option(tcp::no_delay(true));
+  const char f = static_cast<char>(flag);
+  send_raw({&f, 1});
+}
+
+template <class Start>
+void connection::run(Start&& start, std::chrono::milliseconds timeout) {
+  boost::system::error_code result = boost::asio::error::would_block;
+  start([&](const boost::system::error_code& ec, auto&&...) { result = ec; });
+  io_.restart();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (result == boost::asio::error::would_block) {
+    if (io_.run_one_until(deadline) == 0 && result == boost::asio::error::would_block) {
+      socket_.cancel();
+      io_.restart();
+      while (result == boost::asio::error::would_block)
+        io_.run_one();
+      throw timeout_error("timed out after " + std::to_string(timeout.count()) + " ms");
+    }
+  }
+  if (result) throw error(result.message());
+}
+
+void connection::send_raw(std::span<const char> bytes) {
+  run(
+      [&](auto done) {
+        boost::asio::async_write(socket_, boost::asio::buffer(bytes.data(), bytes.size()), done);
+      },
+      options_.timeout);
+}
+
+void connection::send(std::string_view command, key_list keys, std::span<const char> payload) {
+  auto builder = codec::begin_request(request_text_, command);
+  for (const auto& [key, value] : keys)
+    builder.add(key, value);
+  out_.clear();
+  codec::append_frame(out_, request_text_, payload, options_.byte_order);
+  send_raw(out_);
+}
+
+void connection::read_exactly(char* data, std::size_t size, std::chrono::milliseconds timeout) {
+  run([&](auto done) { boost::asio::async_read(socket_, boost::asio::buffer(data, size), done); },
+      timeout);
+}
+
+message connection::receive() {
+  char header[codec::frame_header_size];
+  read_exactly(header, sizeof header, options_.timeout);
+  const auto packet_length = codec::load_u32(header, options_.byte_order);
+  const auto command_length = codec::load_u32(header + 4, options_.byte_order);
+  if (packet_length < 4 || packet_length > options_.max_packet_size ||
+      command_length > packet_length - 4) {
+    throw error("server sent a frame with invalid lengths");
+  }
+  in_.resize(packet_length - 4);
+  read_exactly(in_.data(), in_.size(), options_.timeout);
+  const std::string_view body(in_);
+  return parse_message(body.substr(0, command_length), body.substr(command_length));
+}
+
+message connection::call(std::string_view command, key_list keys, std::span<const char> payload) {
+  send(command, keys, payload);
+  for (;;) {
+    auto m = receive();
+    if (codec::iequals(m.command, command) || m.command == "Disconnect" ||
+        m.result() == codec::result_code::packet_length_error) {
+      return m;
+    }
+    pushes_.push_back(std::move(m));
+  }
+}
+
+message connection::login(std::string_view user, std::string_view password,
+                          std::string_view capabilities) {
+  const auto digest = auth::md5_hex(password);
+  if (capabilities.empty()) {
+    return call("Login", {{"UserName", user}, {"Password", digest}});
+  }
+  return call("Login", {{"UserName", user}, {"Password", digest}, {"Capabilities", capabilities}});
+}
+
+bool connection::closed_by_server(std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  char sink[4096];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left <= std::chrono::milliseconds(0)) return false;
+    try {
+      run([&](auto done) { socket_.async_read_some(boost::asio::buffer(sink), done); }, left);
+    } catch (const timeout_error&) {
+      return false;
+    } catch (const error&) {
+      return true;  // EOF or reset
+    }
+  }
+}
+
+void connection::reset() {
+  socket_.set_option(boost::asio::socket_base::linger(true, 0));
+  close();
+}
+
+void connection::close() {
+  boost::system::error_code ignored;  // closing a socket the server may have closed already
+  socket_.close(ignored);
+}
+
+}  // namespace asyncsvr::client
