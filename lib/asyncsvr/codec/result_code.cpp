@@ -1,6 +1,7 @@
 #include "asyncsvr/codec/result_code.hpp"
 
 #include <array>
+#include <ostream>
 
 namespace asyncsvr::codec {
 
@@ -60,6 +61,10 @@ std::string_view name(result_code code) noexcept {
 std::string_view default_message(result_code code) noexcept {
   const auto* entry = find(code);
   return entry ? entry->message : "error";
+}
+
+std::ostream& operator<<(std::ostream& out, result_code code) {
+  return out << name(code) << " (" << value(code) << ')';
 }
 
 }  // namespace asyncsvr::codec

@@ -2,6 +2,7 @@
 // PROTOCOL.md §5: every result code the server sends, with its canonical name.
 
 #include <cstdint>
+#include <iosfwd>
 #include <string_view>
 
 namespace asyncsvr::codec {
@@ -47,5 +48,8 @@ std::string_view default_message(result_code code) noexcept;
 constexpr std::uint32_t value(result_code code) noexcept {
   return static_cast<std::uint32_t>(code);
 }
+
+// Writes "Name (value)", for logs and test diagnostics.
+std::ostream& operator<<(std::ostream& out, result_code code);
 
 }  // namespace asyncsvr::codec

@@ -1,0 +1,49 @@
+#pragma once
+// An asyncsvr server running in this process on an ephemeral loopback port, with two accounts
+// (admin/admin as admin, alice/secret as user), for integration tests that talk to it over real
+// sockets.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "asyncsvr/client/connection.hpp"
+#include "asyncsvr/config/server_config.hpp"
+#include "asyncsvr/server/server.hpp"
+
+namespace asyncsvr::test {
+
+inline constexpr std::uint8_t control = 8;
+inline constexpr std::uint8_t throughput = 5;
+
+class test_server {
+ public:
+  // `adjust` may change settings before the server starts (timeouts, limits, policies).
+  explicit test_server(const std::function<void(server_config&)>& adjust = {});
+  ~test_server();
+
+  std::uint16_t port() const noexcept { return port_; }
+  asyncsvr::server& server() noexcept { return *server_; }
+  net::server_context& context() noexcept { return server_->context(); }
+  boost::asio::io_context& client_io() noexcept { return client_io_; }
+
+  client::connection connect(std::uint8_t flag, client::options options = {});
+  // A Control connection logged in as admin (or as alice when admin is false).
+  client::connection login(std::uint8_t flag, bool admin = true,
+                           std::string_view capabilities = {});
+
+ private:
+  std::unique_ptr<asyncsvr::server> server_;
+  boost::asio::io_context client_io_;
+  std::uint16_t port_ = 0;
+};
+
+// Polls `condition` until it holds or `timeout` passes; returns its last value.
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+}  // namespace asyncsvr::test
