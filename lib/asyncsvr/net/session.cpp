@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include "asyncsvr/log/log.hpp"
+#include "asyncsvr/net/unsent_bytes.hpp"
 
 namespace asyncsvr::net {
 
@@ -268,6 +269,7 @@ void session::flush() {
     return;
   }
   write_waiting_ = true;
+  kernel_unsent_ = unsent_bytes(socket_.native_handle()).value_or(0);
   socket_.async_wait(boost::asio::socket_base::wait_write,
                      boost::asio::bind_executor(
                          strand_, [self = shared_from_this()](const boost::system::error_code& e) {
@@ -302,7 +304,8 @@ void session::resume_after_backpressure() {
 void session::disconnect(codec::result_code reason, std::string_view message) {
   if (state_ != state::open) return;
   const auto why = reason_for(reason);
-  if (write_waiting_ && clock::now() - last_write_progress_ > stalled_after) {
+  if (write_waiting_ && clock::now() - last_write_progress_ > stalled_after &&
+      !kernel_made_progress()) {
     close(why);  // §2.3: a stalled queue gets no notice
     return;
   }
@@ -423,6 +426,14 @@ void session::update_timer() {
       [self = shared_from_this()](const boost::system::error_code& ec) { self->on_timer(ec); }));
 }
 
+bool session::kernel_made_progress() noexcept {
+  const auto unsent = unsent_bytes(socket_.native_handle());
+  if (!unsent || *unsent >= kernel_unsent_) return false;
+  kernel_unsent_ = *unsent;
+  last_write_progress_ = clock::now();
+  return true;
+}
+
 void session::on_timer(const boost::system::error_code& ec) {
   if (ec == boost::asio::error::operation_aborted || state_ == state::closed) return;
   timer_expiry_ = clock::time_point::max();
@@ -432,7 +443,8 @@ void session::on_timer(const boost::system::error_code& ec) {
     close(close_reason_);
     return;
   }
-  if (!queue_.empty() && now - last_write_progress_ >= config.send_stall_timeout) {
+  if (!queue_.empty() && now - last_write_progress_ >= config.send_stall_timeout &&
+      !kernel_made_progress()) {
     LOG_DEBUG(info_.id) << "send stalled for " << config.send_stall_timeout.count() << " ms";
     close(close_reason::send_stall);
     return;

@@ -128,6 +128,7 @@ class session : public connection, public std::enable_shared_from_this<session> 
 
   void update_timer();
   void on_timer(const boost::system::error_code& ec);
+  bool kernel_made_progress() noexcept;
   void touch(clock::time_point now) noexcept;
 
   server_context& context_;
@@ -156,6 +157,7 @@ class session : public connection, public std::enable_shared_from_this<session> 
   std::optional<clock::time_point> login_deadline_;
   std::optional<clock::time_point> close_deadline_;
   clock::time_point last_write_progress_;
+  std::size_t kernel_unsent_ = 0;          // kernel send queue when last looked at (stall rule)
   std::atomic<clock::rep> last_activity_;  // read by snapshot() on other threads
   std::atomic<std::uint64_t> queued_bytes_shared_{0};
 

@@ -1,0 +1,130 @@
+// Steady-state traffic allocates nothing from the heap (DESIGN.md "Buffers"): after a warm-up,
+// echo round trips — reading a request, parsing it, building and sending the reply — must not
+// call operator new on any thread. This executable replaces the global operator new to count.
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <sys/socket.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include "asyncsvr/codec/command_text.hpp"
+#include "asyncsvr/codec/frame.hpp"
+#include "test_server.hpp"
+
+namespace {
+std::atomic<std::uint64_t> allocations{0};
+}  // namespace
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) {
+  return ::operator new(size);
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+using namespace asyncsvr::test;
+
+namespace {
+
+// A plain blocking socket, so that the measuring client allocates nothing itself.
+class raw_client {
+ public:
+  explicit raw_client(test_server& server) : socket_(server.client_io()) {
+    socket_.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+    socket_.set_option(boost::asio::ip::tcp::no_delay(true));
+  }
+
+  void send_flag() {
+    const char flag = throughput;
+    send_all(&flag, 1);
+  }
+
+  void send_all(const char* data, std::size_t size) {
+    while (size > 0) {
+      const auto n = ::send(socket_.native_handle(), data, size, MSG_NOSIGNAL);
+      BOOST_REQUIRE(n > 0);
+      data += n;
+      size -= static_cast<std::size_t>(n);
+    }
+  }
+
+  void receive_exactly(char* data, std::size_t size) {
+    while (size > 0) {
+      const auto n = ::recv(socket_.native_handle(), data, size, 0);
+      BOOST_REQUIRE(n > 0);
+      data += n;
+      size -= static_cast<std::size_t>(n);
+    }
+  }
+
+ private:
+  boost::asio::ip::tcp::socket socket_;
+};
+
+// Runs `rounds` batches of `depth` pipelined echoes of `payload` bytes; returns the heap
+// allocations counted during the measured rounds.
+std::uint64_t allocations_during_echoes(std::size_t payload, int depth) {
+  test_server server([](asyncsvr::server_config& c) { c.throughput_allow_anonymous = true; });
+  raw_client client(server);
+  BOOST_REQUIRE(eventually([&] { return server.context().registry.size() == 1; }));
+  // The counter does see the server's threads: the flag byte makes one create a session.
+  const auto before_flag = allocations.load();
+  client.send_flag();
+  BOOST_REQUIRE(eventually([&] { return allocations.load() > before_flag; }));
+  std::string text;
+  asyncsvr::codec::begin_request(text, "CyclePacket").add("Count", 7);
+  std::string batch;
+  for (int i = 0; i < depth; ++i) {
+    asyncsvr::codec::append_frame(batch, text, std::string(payload, 'z'),
+                                  asyncsvr::byte_order::little);
+  }
+  std::string reply_text;
+  asyncsvr::codec::begin_response(reply_text, "CyclePacket", asyncsvr::codec::result_code::success)
+      .add("Count", 8);
+  std::vector<char> replies(asyncsvr::codec::frame_size(reply_text.size(), payload) *
+                            static_cast<std::size_t>(depth));
+  const auto round = [&] {
+    client.send_all(batch.data(), batch.size());
+    client.receive_exactly(replies.data(), replies.size());
+  };
+  for (int i = 0; i < 2000; ++i)
+    round();  // warm-up: pools, caches and handler memory fill up
+  const auto before = allocations.load();
+  for (int i = 0; i < 5000; ++i)
+    round();
+  return allocations.load() - before;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(allocations_per_message)
+
+BOOST_AUTO_TEST_CASE(small_echoes_allocate_nothing) {
+  BOOST_TEST(allocations_during_echoes(16, 1) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(pipelined_echoes_allocate_nothing) {
+  BOOST_TEST(allocations_during_echoes(16, 16) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(large_echoes_allocate_nothing) {
+  BOOST_TEST(allocations_during_echoes(16 * 1024, 1) == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
