@@ -320,7 +320,9 @@ std::vector<setting> make_settings() {
   group("Listening",
         {
             listen_setting(),
-            count("port", &c::port, "PORT", "TCP port of the framed protocols", 1, max_port),
+            count("port", &c::port, "PORT",
+                  "TCP port of the framed protocols (0 = any free port, logged at start-up)", 0,
+                  max_port),
             tls_port_setting(),
             count("listen_backlog", &c::listen_backlog, "N",
                   "length of the kernel's queue of connections not yet accepted", 1, 65535),

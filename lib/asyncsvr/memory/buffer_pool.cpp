@@ -206,21 +206,19 @@ void buffer_pool::free_to_system(char* data, std::size_t bytes) noexcept {
 std::size_t buffer_pool::trim() {
   std::size_t released = 0;
   for (std::size_t cls = 0; cls < class_count; ++cls) {
-    std::vector<char*> unused;
-    {
-      auto& depot = depot_[cls];
-      std::lock_guard lock(depot.mutex);
-      // Buffers below the low-water mark sat idle for a whole trim period.
-      const std::size_t surplus = depot.low_water;
-      unused.assign(depot.free.end() - static_cast<std::ptrdiff_t>(surplus), depot.free.end());
-      depot.free.resize(depot.free.size() - surplus);
-      depot.free.shrink_to_fit();
-      depot.low_water = depot.free.size();
-      depot_bytes_.fetch_sub(surplus * class_size(cls), std::memory_order_relaxed);
-    }
-    for (char* data : unused)
-      free_to_system(data, class_size(cls));
-    released += unused.size() * class_size(cls);
+    auto& depot = depot_[cls];
+    std::lock_guard lock(depot.mutex);
+    // Buffers below the low-water mark sat idle for a whole trim period. The free list is a
+    // stack (taken and returned at the back), so those are the bottom `surplus` entries; the
+    // top holds the buffers that were just in use, which are the ones worth keeping. Freeing
+    // in place (no temporary list) keeps trim() allocation-free, like steady traffic.
+    const std::size_t surplus = depot.low_water;
+    const auto idle_end = depot.free.begin() + static_cast<std::ptrdiff_t>(surplus);
+    for (auto it = depot.free.begin(); it != idle_end; ++it) free_to_system(*it, class_size(cls));
+    depot.free.erase(depot.free.begin(), idle_end);
+    depot.low_water = depot.free.size();
+    depot_bytes_.fetch_sub(surplus * class_size(cls), std::memory_order_relaxed);
+    released += surplus * class_size(cls);
   }
   return released;
 }
