@@ -13,6 +13,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "asyncsvr/codec/ascii_scan.hpp"
 #include "asyncsvr/codec/command_text.hpp"
 #include "asyncsvr/codec/frame.hpp"
 #include "asyncsvr/codec/frame_decoder.hpp"
@@ -984,3 +985,30 @@ BOOST_AUTO_TEST_CASE(result_code_names) {
   // The Delphi numbers of §5 are not ours to name.
   BOOST_TEST(codec::name(static_cast<result_code>(0x02000004)) == "Unknown");
 }
+
+BOOST_AUTO_TEST_SUITE(ascii_scan)
+
+// The word-at-a-time scanner must find exactly the first byte that is not printable ASCII or is
+// the stop character, wherever it sits relative to the 8-byte words, for every byte value.
+BOOST_AUTO_TEST_CASE(finds_the_first_special_byte_at_every_position) {
+  for (int value = 0; value < 256; ++value) {
+    const auto byte = static_cast<char>(value);
+    const bool special = value < 0x20 || value > 0x7E || byte == '=';
+    for (std::size_t position = 0; position < 20; ++position) {
+      std::string text(20, 'a');
+      text[position] = byte;
+      const auto found = asyncsvr::codec::detail::find_special(text.data(), 0, text.size(), '=');
+      BOOST_TEST_CONTEXT("byte " << value << " at " << position) {
+        BOOST_TEST(found == (special ? position : text.size()));
+      }
+      // A second special byte later never hides the first one.
+      text[19] = '\x01';
+      if (position < 19) {
+        BOOST_TEST(asyncsvr::codec::detail::find_special(text.data(), 0, text.size(), '=') ==
+                   (special ? position : std::size_t{19}));
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,7 +1,9 @@
 #include "asyncsvr/codec/command_text.hpp"
 
 #include <charconv>
+#include <cstring>
 
+#include "asyncsvr/codec/ascii_scan.hpp"
 #include "asyncsvr/codec/utf8.hpp"
 
 namespace asyncsvr::codec {
@@ -11,9 +13,6 @@ namespace {
 constexpr std::string_view command_key = "Command";
 constexpr std::size_t max_key_length = 64;
 
-char ascii_lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
 bool is_alpha(char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
@@ -46,26 +45,6 @@ std::string_view trim_blanks(std::string_view s) noexcept {
   return s;
 }
 
-// Rules 1 and 2 over the whole block: well-formed UTF-8 without a BOM, no NUL, and every CR or
-// LF part of a CR LF pair. Runs before line splitting so later steps can trust the bytes.
-const char* check_encoding(std::string_view text) noexcept {
-  if (text.starts_with("\xEF\xBB\xBF")) return "text starts with a byte-order mark";
-  for (std::size_t pos = 0; pos < text.size();) {
-    const char c = text[pos];
-    if (c == '\0') return "text contains NUL";
-    if (c == '\r') {
-      if (pos + 1 >= text.size() || text[pos + 1] != '\n') return "CR without LF";
-      pos += 2;
-      continue;
-    }
-    if (c == '\n') return "LF without CR";
-    const std::size_t length = utf8_sequence_length(text, pos);
-    if (length == 0) return "text is not valid UTF-8";
-    pos += length;
-  }
-  return nullptr;
-}
-
 // Calls on_line for every line split at CR LF (the block was already checked to have no stray
 // CR or LF); stops early when on_line returns false.
 template <class OnLine>
@@ -95,23 +74,17 @@ std::string_view find_command_leniently(std::string_view text) noexcept {
   return found;
 }
 
-bool sanitized_needed(std::string_view value) noexcept {
-  for (char c : value) {
-    const auto u = static_cast<unsigned char>(c);
+bool sanitizing_needed(std::string_view value) noexcept {
+  // Bytes ≥ 0x80 (UTF-8) are fine; only controls other than TAB and U+0001, and DEL, need work.
+  for (std::size_t pos = 0;; ++pos) {
+    pos = detail::find_special(value.data(), pos, value.size(), '\x7F');
+    if (pos >= value.size()) return false;
+    const auto u = static_cast<unsigned char>(value[pos]);
     if ((u < 0x20 && u != '\t' && u != 0x01) || u == 0x7F) return true;
   }
-  return false;
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
 
 command_text::lookup command_text::find(std::string_view key) const noexcept {
   lookup result;
@@ -123,34 +96,97 @@ command_text::lookup command_text::find(std::string_view key) const noexcept {
   return result;
 }
 
+namespace {
+
+struct line_scan {
+  std::size_t end = 0;  // where the line's content ends (its CR, or the text's end)
+  std::size_t equals = std::string_view::npos;  // first '=' in the line
+  bool control_after_equals = false;            // a C0 control other than TAB, or DEL, in the value
+  const char* error = nullptr;
+};
+
+// One pass over one line: §4.2 rules 1, 2 and 5. ASCII bytes cost a compare or two; only bytes
+// of multi-byte characters go through the UTF-8 validator.
+line_scan scan_line(std::string_view text, std::size_t pos) noexcept {
+  line_scan scan;
+  const std::size_t size = text.size();
+  for (;;) {
+    // Printable ASCII other than '=' needs no attention at all; skip it a word at a time.
+    pos = detail::find_special(text.data(), pos, size,
+                               scan.equals == std::string_view::npos ? '=' : '\x7F');
+    if (pos >= size) break;
+    const auto c = static_cast<unsigned char>(text[pos]);
+    if (c >= 0x80) {
+      const std::size_t length = utf8_sequence_length(text, pos);
+      if (length == 0) {
+        scan.error = "text is not valid UTF-8";
+        return scan;
+      }
+      pos += length;
+      continue;
+    }
+    if (c == '=') {
+      scan.equals = pos++;
+      continue;
+    }
+    if (c == '\r') {
+      if (pos + 1 < size && text[pos + 1] == '\n') break;
+      scan.error = "CR without LF";
+      return scan;
+    }
+    if (c == '\n') {
+      scan.error = "LF without CR";
+      return scan;
+    }
+    if (c == 0) {
+      scan.error = "text contains NUL";
+      return scan;
+    }
+    if (c != '\t' && scan.equals != std::string_view::npos) scan.control_after_equals = true;
+    ++pos;
+  }
+  scan.end = pos;
+  return scan;
+}
+
+}  // namespace
+
 bool parse_request(std::string_view text, command_text& out, std::string_view& reason) {
   out.clear();
-  const char* error = check_encoding(text);
+  const char* error = nullptr;
   bool seen_header = false;
   std::size_t commands = 0;
-  if (!error) {
-    for_each_line(text, "\r\n", [&](std::string_view line) {
-      if (line.empty()) return true;
-      if (!seen_header) {
-        seen_header = true;
-        if (!iequals(line, "[Request]")) error = "first line is not [Request]";
-        return error == nullptr;
-      }
-      const auto eq = line.find('=');
-      if (eq == std::string_view::npos) {
-        error = "line without '='";
-      } else if (!is_valid_key(line.substr(0, eq))) {
+  if (text.starts_with("\xEF\xBB\xBF")) error = "text starts with a byte-order mark";
+  for (std::size_t pos = 0; !error;) {
+    const auto scan = scan_line(text, pos);
+    if (scan.error) {
+      error = scan.error;
+      break;
+    }
+    const auto line = text.substr(pos, scan.end - pos);
+    if (line.empty()) {
+      // Empty lines are ignored wherever they appear.
+    } else if (!seen_header) {
+      seen_header = true;
+      if (!iequals(line, "[Request]")) error = "first line is not [Request]";
+    } else if (scan.equals == std::string_view::npos) {
+      error = "line without '='";
+    } else {
+      const auto key = line.substr(0, scan.equals - pos);
+      const auto value = line.substr(scan.equals - pos + 1);
+      if (!is_valid_key(key)) {
         error = "invalid key";
-      } else if (!is_valid_value(line.substr(eq + 1))) {
+      } else if (scan.control_after_equals) {
         error = "control character in value";
-      } else if (iequals(line.substr(0, eq), command_key)) {
+      } else if (iequals(key, command_key)) {
         ++commands;
-        out.command_ = trim_blanks(line.substr(eq + 1));
+        out.command_ = trim_blanks(value);
       } else {
-        out.pairs_.push_back({line.substr(0, eq), line.substr(eq + 1)});
+        out.pairs_.push_back({key, value});
       }
-      return error == nullptr;
-    });
+    }
+    if (scan.end >= text.size()) break;
+    pos = scan.end + 2;  // past CR LF
   }
   if (!error) {
     if (!seen_header) {
@@ -197,11 +233,20 @@ text_builder::text_builder(std::string& out, std::string_view header) : out_(out
 }
 
 text_builder& text_builder::add(std::string_view key, std::string_view value) {
-  out_.append("\r\n").append(key).push_back('=');
-  if (!sanitized_needed(value)) {
-    out_.append(value);
+  // One append per line when it fits a small stack buffer: replies are built on every request,
+  // and each std::string append carries its own capacity check.
+  char line[256];
+  const std::size_t size = 2 + key.size() + 1 + value.size();
+  if (size <= sizeof line && !sanitizing_needed(value)) {
+    line[0] = '\r';
+    line[1] = '\n';
+    std::memcpy(line + 2, key.data(), key.size());
+    line[2 + key.size()] = '=';
+    std::memcpy(line + 3 + key.size(), value.data(), value.size());
+    out_.append(line, size);
     return *this;
   }
+  out_.append("\r\n").append(key).push_back('=');
   for (char c : value) {
     const auto u = static_cast<unsigned char>(c);
     out_.push_back(((u < 0x20 && u != '\t' && u != 0x01) || u == 0x7F) ? '?' : c);
@@ -223,8 +268,13 @@ text_builder& text_builder::add(std::string_view key, std::uint64_t value) {
 
 text_builder begin_response(std::string& out, std::string_view command, result_code code,
                             std::string_view message) {
-  text_builder builder(out, "[Response]");
-  builder.add(command_key, command).add("Code", std::uint64_t{value(code)});
+  // Built without the general add(): the Command value already passed the request parser (or is
+  // one of ours) and Code is digits, so neither needs sanitizing, and this runs on every reply.
+  char digits[16];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value(code)).ptr;
+  out.assign("[Response]\r\nCommand=");
+  out.append(command).append("\r\nCode=").append(digits, end);
+  text_builder builder(out);
   if (code != result_code::success) {
     builder.add("Message", message.empty() ? default_message(code) : message);
   }

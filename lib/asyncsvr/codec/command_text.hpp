@@ -16,7 +16,19 @@ namespace asyncsvr::codec {
 
 inline constexpr std::size_t max_echoed_command = 64;  // §4.4: unknown commands are echoed cut
 
-bool iequals(std::string_view a, std::string_view b) noexcept;
+// ASCII case-insensitive equality; on the hot path (every command and key lookup), so inline.
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    // Equal, or differing only in the 0x20 bit and that bit maps a letter to its other case.
+    if (x != y && ((x ^ y) != 0x20 || static_cast<unsigned>((x | 0x20) - 'a') > 'z' - 'a')) {
+      return false;
+    }
+  }
+  return true;
+}
 
 struct text_pair {
   std::string_view key;
@@ -63,6 +75,8 @@ bool parse_response(std::string_view text, command_text& out);
 class text_builder {
  public:
   text_builder(std::string& out, std::string_view header);
+  // Continues a block already begun in `out`.
+  explicit text_builder(std::string& out) noexcept : out_(out) {}
   text_builder& add(std::string_view key, std::string_view value);
   text_builder& add(std::string_view key, std::int64_t value);
   text_builder& add(std::string_view key, std::uint64_t value);

@@ -1,13 +1,13 @@
 #include "asyncsvr/http/status_server.hpp"
 
 #include <atomic>
-#include <sstream>
 
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include "asyncsvr/log/log.hpp"
+#include "asyncsvr/net/open_acceptor.hpp"
 
 namespace asyncsvr::http {
 
@@ -27,21 +27,8 @@ class status_server::impl : public std::enable_shared_from_this<impl> {
  public:
   impl(boost::asio::io_context& io, const tcp::endpoint& endpoint, status_source status)
       : io_(io), acceptor_(boost::asio::make_strand(io)), status_(std::move(status)) {
-    boost::system::error_code ec;
-    const auto check = [&](const char* step) {
-      if (!ec) return;
-      std::ostringstream what;
-      what << "status endpoint: cannot " << step << " " << endpoint;
-      throw boost::system::system_error(ec, what.str());
-    };
-    acceptor_.open(endpoint.protocol(), ec);
-    check("open");
-    acceptor_.set_option(boost::asio::socket_base::reuse_address(true), ec);
-    check("configure");
-    acceptor_.bind(endpoint, ec);
-    check("bind");
-    acceptor_.listen(boost::asio::socket_base::max_listen_connections, ec);
-    check("listen on");
+    net::open_acceptor(acceptor_, endpoint, boost::asio::socket_base::max_listen_connections,
+                       "status endpoint");
   }
 
   void accept() {

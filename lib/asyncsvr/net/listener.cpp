@@ -6,14 +6,12 @@
 #include <unistd.h>
 #endif
 
-#include <sstream>
-
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
 
 #include "asyncsvr/log/log.hpp"
 #include "asyncsvr/net/handshake.hpp"
+#include "asyncsvr/net/open_acceptor.hpp"
 
 namespace asyncsvr::net {
 
@@ -36,29 +34,8 @@ listener::listener(server_context& context, const boost::asio::ip::tcp::endpoint
       strand_(boost::asio::make_strand(context.io)),
       acceptor_(strand_),
       retry_timer_(strand_) {
-  boost::system::error_code ec;
-  const auto fail = [&](const char* step) {
-    if (ec) {
-      std::ostringstream what;
-      what << "cannot " << step << " " << endpoint;
-      throw boost::system::system_error(ec, what.str());
-    }
-  };
-  acceptor_.open(endpoint.protocol(), ec);
-  fail("open a socket for");
-  acceptor_.set_option(boost::asio::socket_base::reuse_address(true), ec);
-  fail("set SO_REUSEADDR on");
-  if (endpoint.address().is_v6()) {
-    // IPv4 has its own listener, so the IPv6 one must not claim the mapped addresses too.
-    acceptor_.set_option(boost::asio::ip::v6_only(true), ec);
-    fail("set IPV6_V6ONLY on");
-  }
-  acceptor_.bind(endpoint, ec);
-  fail("bind");
-  acceptor_.listen(context.config.listen_backlog, ec);
-  fail("listen on");
-  local_ = acceptor_.local_endpoint(ec);
-  fail("read the address of");
+  open_acceptor(acceptor_, endpoint, context.config.listen_backlog, "listener");
+  local_ = acceptor_.local_endpoint();
   open_spare();
 }
 

@@ -102,11 +102,7 @@ void session::wait_readable() {
   if (read_waiting_ || !may_read()) return;
   if (rx_ && rx_begin_ == rx_end_) rx_ = memory::buffer();  // idle sessions hold no buffer
   read_waiting_ = true;
-  socket_.async_wait(boost::asio::socket_base::wait_read,
-                     boost::asio::bind_executor(
-                         strand_, [self = shared_from_this()](const boost::system::error_code& ec) {
-                           self->on_readable(ec);
-                         }));
+  socket_.async_wait(boost::asio::socket_base::wait_read, on_strand<&session::on_readable>());
 }
 
 void session::on_readable(const boost::system::error_code& ec) {
@@ -270,11 +266,7 @@ void session::flush() {
   }
   write_waiting_ = true;
   kernel_unsent_ = unsent_bytes(socket_.native_handle()).value_or(0);
-  socket_.async_wait(boost::asio::socket_base::wait_write,
-                     boost::asio::bind_executor(
-                         strand_, [self = shared_from_this()](const boost::system::error_code& e) {
-                           self->on_writable(e);
-                         }));
+  socket_.async_wait(boost::asio::socket_base::wait_write, on_strand<&session::on_writable>());
   update_timer();  // the send-stall deadline now applies
 }
 
@@ -421,9 +413,7 @@ void session::update_timer() {
   if (next >= timer_expiry_) return;
   timer_expiry_ = next;
   timer_.expires_at(next);
-  timer_.async_wait(boost::asio::bind_executor(
-      strand_,
-      [self = shared_from_this()](const boost::system::error_code& ec) { self->on_timer(ec); }));
+  timer_.async_wait(on_strand<&session::on_timer>());
 }
 
 bool session::kernel_made_progress() noexcept {

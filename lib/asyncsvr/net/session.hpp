@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -128,6 +129,14 @@ class session : public connection, public std::enable_shared_from_this<session> 
 
   void update_timer();
   void on_timer(const boost::system::error_code& ec);
+  // A completion handler that keeps the session alive and runs `Handler` on the strand.
+  template <void (session::*Handler)(const boost::system::error_code&)>
+  auto on_strand() {
+    return boost::asio::bind_executor(
+        strand_, [self = shared_from_this()](const boost::system::error_code& ec) {
+          (self.get()->*Handler)(ec);
+        });
+  }
   bool kernel_made_progress() noexcept;
   void touch(clock::time_point now) noexcept;
 
