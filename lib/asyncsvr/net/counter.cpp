@@ -2,11 +2,12 @@
 
 namespace asyncsvr::net::detail {
 
-std::size_t counter_slot() noexcept {
+void assign_counter_slot(slot_assignment& slot) noexcept {
   static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t slot =
-      next.fetch_add(1, std::memory_order_relaxed) % counter::slot_count;
-  return slot;
+  const std::size_t n = next.fetch_add(1, std::memory_order_relaxed);
+  slot.index = n % counter::slot_count;
+  slot.exclusive = n < counter::slot_count;
+  slot.assigned = true;
 }
 
 }  // namespace asyncsvr::net::detail

@@ -1,6 +1,8 @@
 #pragma once
 // A monotonic counter that many threads bump without sharing a cache line: each thread adds to
-// its own slot (chosen once per thread), and readers sum the slots.
+// its own slot (chosen once per thread), and readers sum the slots. The first slot_count threads
+// to count own their slot outright and update it without a locked instruction; later threads
+// share slots and use an atomic add.
 //
 // Thread-safety: add() and value() may be called from any thread.
 
@@ -12,15 +14,37 @@
 namespace asyncsvr::net {
 
 namespace detail {
-std::size_t counter_slot() noexcept;
+
+struct slot_assignment {
+  std::size_t index = 0;
+  bool exclusive = false;
+  bool assigned = false;
+};
+
+// Constant-initialised, so reading it costs no TLS wrapper call.
+inline thread_local slot_assignment current_counter_slot{};
+
+void assign_counter_slot(slot_assignment& slot) noexcept;
+
+inline const slot_assignment& counter_slot() noexcept {
+  if (!current_counter_slot.assigned) assign_counter_slot(current_counter_slot);
+  return current_counter_slot;
 }
+
+}  // namespace detail
 
 class counter {
  public:
   static constexpr std::size_t slot_count = 8;
 
   void add(std::uint64_t amount = 1) noexcept {
-    slots_[detail::counter_slot()].value.fetch_add(amount, std::memory_order_relaxed);
+    const auto& assignment = detail::counter_slot();
+    auto& value = slots_[assignment.index].value;
+    if (assignment.exclusive) {
+      value.store(value.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+    } else {
+      value.fetch_add(amount, std::memory_order_relaxed);
+    }
   }
 
   std::uint64_t value() const noexcept {

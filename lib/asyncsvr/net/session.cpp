@@ -214,9 +214,7 @@ void session::resume_requests() {
 void session::send(std::string_view text, std::span<const char> payload) {
   // Once a final frame is queued nothing may follow it (§2.3), not even a late reply.
   if (state_ != state::open) return;
-  const bool was_empty = queue_.empty();
   queue_.append_frame(text, payload, context_.limits.byte_order);
-  if (was_empty) last_write_progress_ = clock::now();  // the stall clock starts with the data
   context_.metrics.frames_out.add();
   queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
 }
@@ -225,7 +223,6 @@ bool session::push_shared(const std::shared_ptr<const std::string>& frame) {
   if (state_ != state::open || queue_.bytes() > context_.config.send_queue_high_water) {
     return false;
   }
-  if (queue_.empty()) last_write_progress_ = clock::now();
   queue_.append_shared(frame);
   context_.metrics.frames_out.add();
   queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
@@ -239,7 +236,12 @@ void session::flush() {
     return;
   }
   context_.metrics.largest_send_queue.observe(queue_.bytes());
+  // Each flush is a fresh attempt after new data or after the kernel reported room, so the
+  // stall clock (re)starts here; one clock read serves the whole flush.
+  const auto now = clock::now();
+  last_write_progress_ = now;
   boost::system::error_code ec;
+  std::size_t written = 0;
   while (!queue_.empty()) {
     const auto buffers = queue_.gather();
     const std::size_t offered = boost::asio::buffer_size(buffers);
@@ -250,11 +252,12 @@ void session::flush() {
       return;
     }
     queue_.consume(n);
-    context_.metrics.bytes_out.add(n);
-    const auto now = clock::now();
-    last_write_progress_ = now;
-    touch(now);
+    written += n;
     if (n < offered) break;  // the socket buffer is full
+  }
+  if (written > 0) {
+    context_.metrics.bytes_out.add(written);
+    touch(now);  // a completed write counts as activity (§2.2)
   }
   queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
   if (backpressured_ && queue_.bytes() <= context_.config.send_queue_low_water) {
