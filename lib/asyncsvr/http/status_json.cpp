@@ -59,6 +59,10 @@ std::string status_json(const net::server_stats& s) {
                         {"footprint_high_water_bytes", s.buffers.footprint_high_water},
                         {"system_allocations", s.buffers.system_allocations},
                         {"acquisitions", s.buffers.acquisitions}};
+  doc["object_pools"] = {{"slabs", s.objects.slabs},
+                         {"slab_bytes", s.objects.slab_bytes},
+                         {"objects", s.objects.objects},
+                         {"pooled_strands", s.pooled_strands}};
   return boost::json::serialize(doc);
 }
 

@@ -14,7 +14,7 @@ namespace {
 constexpr std::size_t mmap_threshold = 64 * 1024;
 // Only small classes get per-thread caches; large buffers are rare and shared through the depot.
 constexpr std::size_t largest_thread_cached = 64 * 1024;
-constexpr std::size_t thread_cache_bytes_per_class = 256 * 1024;
+constexpr std::size_t thread_cache_bytes_per_class = 64 * 1024;
 constexpr std::size_t thread_cache_max_count = 16;
 
 std::size_t class_index(std::size_t bytes) noexcept {
@@ -214,7 +214,8 @@ std::size_t buffer_pool::trim() {
     // in place (no temporary list) keeps trim() allocation-free, like steady traffic.
     const std::size_t surplus = depot.low_water;
     const auto idle_end = depot.free.begin() + static_cast<std::ptrdiff_t>(surplus);
-    for (auto it = depot.free.begin(); it != idle_end; ++it) free_to_system(*it, class_size(cls));
+    for (auto it = depot.free.begin(); it != idle_end; ++it)
+      free_to_system(*it, class_size(cls));
     depot.free.erase(depot.free.begin(), idle_end);
     depot.low_water = depot.free.size();
     depot_bytes_.fetch_sub(surplus * class_size(cls), std::memory_order_relaxed);

@@ -141,8 +141,7 @@ void framed_session::finish_login(const auth::verify_result& result,
     return login_failed(codec::result_code::permission_denied,
                         "this protocol needs the administrator role");
   }
-  account_ = result.account;
-  set_user(account_->name);
+  set_account(result.account);
   clear_login_deadline();
   capabilities_ = 0;
   std::string granted;
@@ -160,18 +159,17 @@ void framed_session::finish_login(const auth::verify_result& result,
     });
   }
   auto reply = codec::begin_response(scratch(), login_command, codec::result_code::success);
-  reply.add("SessionId", id()).add("Role", auth::role_name(account_->role));
+  reply.add("SessionId", id()).add("Role", auth::role_name(account()->role));
   if (capabilities) reply.add("Capabilities", granted);
   send(reply.text());
-  LOG_DEBUG(id()) << "logged in as " << account_->name;
+  LOG_DEBUG(id()) << "logged in as " << account()->name;
   on_login();
 }
 
 void framed_session::login_failed(codec::result_code code, std::string_view message) {
   // §6.2: a failed Login logs the session out, and every failure counts towards the limit.
-  account_.reset();
+  set_account(nullptr);
   capabilities_ = 0;
-  set_user({});
   ++login_failures_;
   context().metrics.login_failures.add();
   reply_error(login_command, code, message);

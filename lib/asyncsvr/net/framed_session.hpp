@@ -61,9 +61,8 @@ class framed_session : public session {
   // Called after a successful Login reply is queued.
   virtual void on_login() {}
 
-  bool logged_in() const noexcept { return account_ != nullptr; }
-  bool is_admin() const noexcept { return account_ && account_->role == auth::role::admin; }
-  const auth::user_account* account() const noexcept { return account_.get(); }
+  bool logged_in() const noexcept { return account() != nullptr; }
+  bool is_admin() const noexcept { return account() && account()->role == auth::role::admin; }
   bool granted_capability(std::string_view canonical) const noexcept;
 
   // A reply with Code=0 to fill with the command's keys; then call send(builder.text(), ...).
@@ -89,7 +88,6 @@ class framed_session : public session {
                     std::optional<std::string_view> capabilities);
   void login_failed(codec::result_code code, std::string_view message = {});
 
-  std::shared_ptr<const auth::user_account> account_;
   unsigned login_failures_ = 0;
   std::uint32_t capabilities_ = 0;  // bit i = i-th capability this session was granted
 };

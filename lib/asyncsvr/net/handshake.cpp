@@ -16,14 +16,16 @@ constexpr std::size_t first_read_size = 64 * 1024;
 handshake::handshake(server_context& context, boost::asio::ip::tcp::socket socket,
                      connection_info info)
     : context_(context),
-      strand_(boost::asio::make_strand(context.io)),
+      strand_(context.strands.acquire()),
       socket_(std::move(socket)),
       timer_(context.io),
       info_(std::move(info)) {}
 
 handshake::~handshake() {
-  // A session that took over owns the registry entry now.
-  if (!handed_over_) context_.registry.remove(info_.id);
+  // A session that took over owns the registry entry and the strand now.
+  if (handed_over_) return;
+  context_.registry.remove(info_.id);
+  context_.strands.release(std::move(strand_));
 }
 
 void handshake::start() {

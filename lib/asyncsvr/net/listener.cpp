@@ -107,7 +107,9 @@ void listener::on_accept(const boost::system::error_code& ec, boost::asio::ip::t
   }
   info.connected_at = std::chrono::system_clock::now();
   info.connected_steady = std::chrono::steady_clock::now();
-  std::make_shared<handshake>(context_, std::move(socket), std::move(info))->start();
+  std::allocate_shared<handshake>(memory::pool_allocator<handshake>(context_.objects), context_,
+                                  std::move(socket), std::move(info))
+      ->start();
   accept_next();
 }
 

@@ -43,13 +43,14 @@ class protocol_registry {
   std::array<entry, 256> entries_{};
 };
 
-// Convenience for the usual factory: construct a Session subclass with make_shared.
+// The usual factory: a Session subclass, allocated from the server's object pools.
 template <class Session>
 session_factory make_factory(std::uint8_t flag) {
   return [flag](server_context& context, strand_type strand, boost::asio::ip::tcp::socket socket,
                 connection_info info) -> std::shared_ptr<session> {
-    return std::make_shared<Session>(context, std::move(strand), std::move(socket), std::move(info),
-                                     flag);
+    return std::allocate_shared<Session>(memory::pool_allocator<Session>(context.objects), context,
+                                         std::move(strand), std::move(socket), std::move(info),
+                                         flag);
   };
 }
 

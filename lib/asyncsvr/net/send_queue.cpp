@@ -1,5 +1,7 @@
 #include "asyncsvr/net/send_queue.hpp"
 
+#include <vector>
+
 #include "asyncsvr/codec/frame.hpp"
 
 namespace asyncsvr::net {
@@ -38,6 +40,7 @@ void send_queue::append_shared(std::shared_ptr<const std::string> bytes) {
 }
 
 std::span<const boost::asio::const_buffer> send_queue::gather(std::size_t max_buffers) {
+  thread_local std::vector<boost::asio::const_buffer> gather_;
   gather_.clear();
   for (std::size_t i = head_; i < segments_.size() && gather_.size() < max_buffers; ++i) {
     const std::size_t skip = i == head_ ? head_offset_ : 0;

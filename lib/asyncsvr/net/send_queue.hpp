@@ -10,9 +10,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include "asyncsvr/config/server_config.hpp"
 #include "asyncsvr/memory/buffer_pool.hpp"
@@ -31,7 +31,8 @@ class send_queue {
   bool empty() const noexcept { return bytes_ == 0; }
   std::size_t bytes() const noexcept { return bytes_; }
 
-  // Everything pending, at most max_buffers entries; valid until the next call on the queue.
+  // Everything pending, at most max_buffers entries; valid until the next gather() on this thread
+  // (the list lives in per-thread storage, since it is only ever used for one write).
   std::span<const boost::asio::const_buffer> gather(std::size_t max_buffers = 64);
   // Drops the first n bytes (they were written); frees segments that are done.
   void consume(std::size_t n) noexcept;
@@ -47,11 +48,12 @@ class send_queue {
 
   memory::buffer_pool& pool_;
   std::size_t segment_size_;
-  std::vector<segment> segments_;
+  // Usually one or two segments: kept inline so that a session owns no heap memory of its own
+  // between messages (an idle session then holds nothing but the object itself).
+  boost::container::small_vector<segment, 2> segments_;
   std::size_t head_ = 0;         // first segment with unsent bytes
   std::size_t head_offset_ = 0;  // bytes of segments_[head_] already sent
   std::size_t bytes_ = 0;
-  std::vector<boost::asio::const_buffer> gather_;
 };
 
 }  // namespace asyncsvr::net

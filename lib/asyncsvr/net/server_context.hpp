@@ -10,8 +10,10 @@
 #include "asyncsvr/codec/frame_decoder.hpp"
 #include "asyncsvr/config/server_config.hpp"
 #include "asyncsvr/memory/buffer_pool.hpp"
+#include "asyncsvr/memory/object_pools.hpp"
 #include "asyncsvr/net/server_metrics.hpp"
 #include "asyncsvr/net/session_registry.hpp"
+#include "asyncsvr/net/strand_pool.hpp"
 
 namespace asyncsvr::auth {
 class login_service;
@@ -25,6 +27,8 @@ struct server_context {
   const server_config& config;
   boost::asio::io_context& io;
   memory::buffer_pool& pool;
+  memory::object_pools& objects;  // sessions and handshakes live here
+  strand_pool& strands;
   session_registry& registry;
   server_metrics& metrics;
   auth::login_service& logins;

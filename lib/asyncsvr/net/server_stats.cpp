@@ -37,6 +37,8 @@ server_stats collect_stats(const server_context& context, unsigned threads) {
   s.backpressure_pauses = m.backpressure_pauses.value();
   s.largest_send_queue = m.largest_send_queue.value();
   s.buffers = context.pool.stats();
+  s.objects = context.objects.stats();
+  s.pooled_strands = context.strands.pooled();
   return s;
 }
 

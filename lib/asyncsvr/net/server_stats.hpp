@@ -45,6 +45,8 @@ struct server_stats {
   std::uint64_t backpressure_pauses = 0;
   std::uint64_t largest_send_queue = 0;
   memory::buffer_pool_stats buffers;
+  memory::object_pools_stats objects;
+  std::uint64_t pooled_strands = 0;
 };
 
 server_stats collect_stats(const server_context& context, unsigned threads);

@@ -189,6 +189,9 @@ void session::process_frames() {
 }
 
 void session::handle_frame(const codec::frame& frame) {
+  // Per thread, not per session: the parsed views are only used while on_request runs, and an
+  // idle session should own no parsing storage.
+  thread_local codec::command_text text_;
   std::string_view reason;
   if (!codec::parse_request(frame.text, text_, reason)) {
     context_.metrics.protocol_errors.add();
@@ -457,19 +460,23 @@ void session::on_timer(const boost::system::error_code& ec) {
 
 // ---- observation ---------------------------------------------------------------------------
 
-void session::set_user(std::string name) {
-  std::lock_guard lock(user_mutex_);
-  user_ = std::move(name);
+void session::set_account(std::shared_ptr<const auth::user_account> account) noexcept {
+  while (account_lock_.test_and_set(std::memory_order_acquire)) {
+  }
+  account_.swap(account);
+  account_lock_.clear(std::memory_order_release);
 }
 
 connection_snapshot session::snapshot() const {
   connection_snapshot s;
   s.info = &info_;
   s.flag = flag_;
-  {
-    std::lock_guard lock(user_mutex_);
-    s.user = user_;
+  std::shared_ptr<const auth::user_account> account;
+  while (account_lock_.test_and_set(std::memory_order_acquire)) {
   }
+  account = account_;
+  account_lock_.clear(std::memory_order_release);
+  if (account) s.user = account->name;
   s.last_activity =
       clock::time_point(clock::duration(last_activity_.load(std::memory_order_relaxed)));
   s.queued_bytes = queued_bytes_shared_.load(std::memory_order_relaxed);

@@ -22,30 +22,31 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "asyncsvr/auth/user_store.hpp"
 #include "asyncsvr/codec/command_text.hpp"
 #include "asyncsvr/codec/frame_decoder.hpp"
 #include "asyncsvr/codec/result_code.hpp"
 #include "asyncsvr/memory/buffer_pool.hpp"
 #include "asyncsvr/net/close_reason.hpp"
 #include "asyncsvr/net/connection.hpp"
+#include "asyncsvr/net/handler_memory.hpp"
 #include "asyncsvr/net/send_queue.hpp"
 #include "asyncsvr/net/server_context.hpp"
 
 namespace asyncsvr::net {
 
-using strand_type = boost::asio::strand<boost::asio::io_context::executor_type>;
 using clock = std::chrono::steady_clock;
 
 class session : public connection, public std::enable_shared_from_this<session> {
@@ -91,7 +92,10 @@ class session : public connection, public std::enable_shared_from_this<session> 
   void suspend_requests() noexcept { ++suspended_; }
   void resume_requests();
 
-  void set_user(std::string name);
+  // The logged-in account (null when logged out). Set on the strand; snapshot() reads it from
+  // other threads under a spin lock, which is never contended for more than a pointer copy.
+  void set_account(std::shared_ptr<const auth::user_account> account) noexcept;
+  const std::shared_ptr<const auth::user_account>& account() const noexcept { return account_; }
   // The login deadline runs from the flag byte until the first successful Login (§2.2).
   void clear_login_deadline() noexcept { login_deadline_.reset(); }
 
@@ -132,15 +136,18 @@ class session : public connection, public std::enable_shared_from_this<session> 
   // A completion handler that keeps the session alive and runs `Handler` on the strand.
   template <void (session::*Handler)(const boost::system::error_code&)>
   auto on_strand() {
-    return boost::asio::bind_executor(
-        strand_, [self = shared_from_this()](const boost::system::error_code& ec) {
-          (self.get()->*Handler)(ec);
-        });
+    return boost::asio::bind_allocator(
+        handler_allocator<void>(handler_memory_),
+        boost::asio::bind_executor(
+            strand_, [self = shared_from_this()](const boost::system::error_code& ec) {
+              (self.get()->*Handler)(ec);
+            }));
   }
   bool kernel_made_progress() noexcept;
   void touch(clock::time_point now) noexcept;
 
   server_context& context_;
+  handler_memory handler_memory_;  // before the objects whose pending operations use it
   strand_type strand_;
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
@@ -151,7 +158,6 @@ class session : public connection, public std::enable_shared_from_this<session> 
   memory::buffer rx_;
   std::size_t rx_begin_ = 0;
   std::size_t rx_end_ = 0;
-  codec::command_text text_;
   send_queue queue_;
 
   state state_ = state::open;
@@ -170,8 +176,8 @@ class session : public connection, public std::enable_shared_from_this<session> 
   std::atomic<clock::rep> last_activity_;  // read by snapshot() on other threads
   std::atomic<std::uint64_t> queued_bytes_shared_{0};
 
-  mutable std::mutex user_mutex_;  // guards user_ for snapshot() on other threads
-  std::string user_;
+  mutable std::atomic_flag account_lock_;
+  std::shared_ptr<const auth::user_account> account_;
 };
 
 template <class Fn>

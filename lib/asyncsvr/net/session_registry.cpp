@@ -23,6 +23,11 @@ void session_registry::remove(std::uint64_t id) noexcept {
   per_flag_[it->second.flag].fetch_sub(1, std::memory_order_relaxed);
   size_.fetch_sub(1, std::memory_order_relaxed);
   s.entries.erase(it);
+  // Give the table back once it is mostly empty, so a burst leaves no large array behind; the
+  // factor 4 keeps a shard that hovers around one size from resizing back and forth.
+  if (s.entries.size() * 4 < s.entries.bucket_count() && s.entries.bucket_count() > 64) {
+    s.entries.rehash(0);
+  }
 }
 
 std::shared_ptr<connection> session_registry::find(std::uint64_t id) const {

@@ -10,8 +10,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include "asyncsvr/net/connection.hpp"
 
@@ -42,7 +43,8 @@ class session_registry {
   };
   struct alignas(64) shard {
     mutable std::mutex mutex;
-    std::unordered_map<std::uint64_t, entry> entries;
+    // Open addressing: no allocation per connection, and the table shrinks when a burst ends.
+    boost::unordered_flat_map<std::uint64_t, entry> entries;
   };
   static constexpr std::size_t shard_count = 32;
 

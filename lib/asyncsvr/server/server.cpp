@@ -45,8 +45,8 @@ struct server::impl {
         threads(config.threads),
         pool(threads.size(), config.buffer_pool_cache_limit),
         logins(std::move(users), config.auth_threads),
-        context{config,    threads.context(), pool, registry, metrics, logins,
-                protocols, limits_of(config)},
+        context{config,   threads.context(), pool,   objects,   strands,
+                registry, metrics,           logins, protocols, limits_of(config)},
         control(boost::asio::make_strand(threads.context())),
         housekeeping(control),
         drain_timer(control) {}
@@ -57,9 +57,13 @@ struct server::impl {
   void begin_stop();
   void check_drained();
   void finish();
+  void release_sessions();
 
   server_config config;
+  // Declared before the threads: sessions freed when the io_context goes away return here.
+  memory::object_pools objects;
   net::io_pool threads;
+  net::strand_pool strands{threads.context()};
   memory::buffer_pool pool;
   net::session_registry registry;
   net::server_metrics metrics;
@@ -115,7 +119,7 @@ void server::impl::schedule_housekeeping() {
   housekeeping.expires_after(housekeeping_interval);
   housekeeping.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    const std::size_t released = pool.trim();
+    const std::size_t released = pool.trim() + strands.trim();
     const auto connections = registry.size();
     // After many connections closed, freed session memory sits in malloc's free lists; give
     // it back so that RSS follows the load down, not only up.
@@ -165,6 +169,21 @@ void server::impl::finish() {
   threads.stop(true);
 }
 
+void server::impl::release_sessions() {
+  // The stopped loop may still hold handlers of closed sessions (their aborted operations).
+  // Running them here destroys every session while the pools, the registry and the strands they
+  // return things to still exist; the io_context's own destructor would run too late.
+  auto& io = threads.context();
+  for (int round = 0; round < 100 && registry.size() > 0; ++round) {
+    for (auto& c : registry.collect())
+      c->abort();
+    io.restart();
+    io.poll();
+  }
+  io.restart();
+  io.poll();
+}
+
 server::server(server_config config, std::shared_ptr<const auth::user_store> users,
                const protocol_installer& install_protocols)
     : impl_(std::make_unique<impl>(std::move(config), std::move(users))) {
@@ -199,6 +218,7 @@ void server::stop() {
 void server::wait() {
   impl_->threads.join();
   impl_->logins.stop();
+  impl_->release_sessions();
 }
 
 std::vector<tcp::endpoint> server::endpoints() const {

@@ -1,0 +1,79 @@
+#pragma once
+// Room inside a session for the completion handlers it always has pending: the wait for data and
+// the timer (and, briefly, the strand's wrapper around a completion). Asio allocates an
+// operation of about 200 bytes for each; taking them from the session object keeps them out of
+// malloc's heap, where thousands of long-lived operations would sit between other objects and
+// keep pages resident after a burst of connections has gone. A request that finds no free slot
+// (a third operation at once, e.g. a blocked write) falls back to operator new.
+//
+// Thread-safety: allocate() and deallocate() may race (the reactor frees an operation on one
+// thread while the session's strand starts another on a different one), so slots are claimed
+// with atomic exchanges.
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <new>
+
+namespace asyncsvr::net {
+
+class handler_memory {
+ public:
+  static constexpr std::size_t slot_size = 208;
+  static constexpr std::size_t slot_count = 2;
+
+  handler_memory() = default;
+  handler_memory(const handler_memory&) = delete;
+  handler_memory& operator=(const handler_memory&) = delete;
+
+  void* allocate(std::size_t size) {
+    if (size <= slot_size) {
+      for (std::size_t i = 0; i < slot_count; ++i) {
+        if (!in_use_[i].exchange(true, std::memory_order_acquire)) return slots_[i].bytes;
+      }
+    }
+    return ::operator new(size);
+  }
+
+  void deallocate(void* p) noexcept {
+    for (std::size_t i = 0; i < slot_count; ++i) {
+      if (p == slots_[i].bytes) {
+        in_use_[i].store(false, std::memory_order_release);
+        return;
+      }
+    }
+    ::operator delete(p);
+  }
+
+ private:
+  struct slot {
+    alignas(std::max_align_t) std::byte bytes[slot_size];
+  };
+  std::array<slot, slot_count> slots_;
+  std::array<std::atomic<bool>, slot_count> in_use_{};
+};
+
+// The allocator a completion handler carries to use a session's handler_memory.
+template <class T>
+class handler_allocator {
+ public:
+  using value_type = T;
+
+  explicit handler_allocator(handler_memory& memory) noexcept : memory_(&memory) {}
+  template <class U>
+  handler_allocator(const handler_allocator<U>& other) noexcept : memory_(other.memory()) {}
+
+  T* allocate(std::size_t n) { return static_cast<T*>(memory_->allocate(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t) noexcept { memory_->deallocate(p); }
+
+  handler_memory* memory() const noexcept { return memory_; }
+  template <class U>
+  bool operator==(const handler_allocator<U>& other) const noexcept {
+    return memory_ == other.memory();
+  }
+
+ private:
+  handler_memory* memory_;
+};
+
+}  // namespace asyncsvr::net
