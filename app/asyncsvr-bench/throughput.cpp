@@ -175,7 +175,14 @@ class pipeline_connection {
       return reply_verdict::bad;
     };
     auto& e = stats_.errors;
-    if (options_.raw) {  // the echoed request frame is the reply
+    if (options_.raw) {
+      // The echoed request frame is the reply. It gets the same parse and checks as a real
+      // reply, so that the generator does equal work per reply against both servers and the
+      // requests/s ratio measures the servers, not the generator.
+      std::string_view reason;
+      if (!codec::parse_request(text, reply_, reason)) return bad(e.bad_reply);
+      if (!codec::iequals(reply_.command(), "CyclePacket")) return bad(e.bad_reply);
+      if (reply_integer(reply_, "Count") != replied_) return bad(e.bad_count);
       return payload_size == options_.payload ? reply_verdict::good : bad(e.bad_payload);
     }
     if (!codec::parse_response(text, reply_)) return bad(e.bad_reply);

@@ -1,5 +1,6 @@
 #include "asyncsvr/net/send_queue.hpp"
 
+#include <cstring>
 #include <vector>
 
 #include "asyncsvr/codec/frame.hpp"
@@ -37,6 +38,27 @@ void send_queue::append_shared(std::shared_ptr<const std::string> bytes) {
   s.shared = std::move(bytes);
   bytes_ += s.size;
   segments_.push_back(std::move(s));
+}
+
+void send_queue::append_rest(std::span<const boost::asio::const_buffer> pieces, std::size_t skip) {
+  const std::size_t size = boost::asio::buffer_size(pieces) - skip;
+  if (size == 0) return;
+  segment s;
+  s.owned = pool_.acquire(std::max(size, segment_size_));
+  s.data = s.owned.data();
+  s.size = size;
+  char* out = s.owned.data();
+  for (const auto& piece : pieces) {
+    const auto* data = static_cast<const char*>(piece.data());
+    std::size_t length = piece.size();
+    const std::size_t skipped = std::min(skip, length);
+    skip -= skipped;
+    length -= skipped;
+    if (length > 0) std::memcpy(out, data + skipped, length);
+    out += length;
+  }
+  segments_.push_back(std::move(s));
+  bytes_ += size;
 }
 
 std::span<const boost::asio::const_buffer> send_queue::gather(std::size_t max_buffers) {

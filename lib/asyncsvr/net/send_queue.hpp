@@ -27,6 +27,9 @@ class send_queue {
 
   void append_frame(std::string_view text, std::span<const char> payload, byte_order order);
   void append_shared(std::shared_ptr<const std::string> bytes);
+  // Copies the bytes of `pieces`, as if concatenated, from offset `skip` on: what a direct write
+  // of a frame left unwritten.
+  void append_rest(std::span<const boost::asio::const_buffer> pieces, std::size_t skip);
 
   bool empty() const noexcept { return bytes_ == 0; }
   std::size_t bytes() const noexcept { return bytes_; }

@@ -1,9 +1,13 @@
 #include "asyncsvr/net/session.hpp"
 
+#include <array>
+
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 
+#include "asyncsvr/codec/frame.hpp"
 #include "asyncsvr/log/log.hpp"
+#include "asyncsvr/net/coarse_clock.hpp"
 #include "asyncsvr/net/unsent_bytes.hpp"
 
 namespace asyncsvr::net {
@@ -15,6 +19,8 @@ namespace {
 constexpr std::size_t receive_buffer_size = 64 * 1024;
 // Small replies share send buffers of this size.
 constexpr std::size_t send_segment_size = 16 * 1024;
+// Payloads at least this large are written from where they lie, not copied into the queue.
+constexpr std::size_t direct_write_threshold = 8 * 1024;
 // A queue that has not moved for this long counts as stalled: a Disconnect notice would only
 // wait behind it (§2.3), so the connection is closed without one.
 constexpr auto stalled_after = std::chrono::seconds(1);
@@ -176,7 +182,7 @@ void session::process_frames() {
     context_.metrics.frames_in.add();
     if (!any_frame) {
       any_frame = true;
-      touch(clock::now());  // only complete frames count as activity, so dribbling does not
+      touch(coarse_clock::now());  // only complete frames count as activity, not dribbling
     }
     handle_frame(result.value);
     if (queue_.bytes() > context_.config.send_queue_high_water && state_ == state::open) {
@@ -217,8 +223,42 @@ void session::resume_requests() {
 void session::send(std::string_view text, std::span<const char> payload) {
   // Once a final frame is queued nothing may follow it (§2.3), not even a late reply.
   if (state_ != state::open) return;
-  queue_.append_frame(text, payload, context_.limits.byte_order);
   context_.metrics.frames_out.add();
+  if (payload.size() >= direct_write_threshold && !write_waiting_) {
+    flush();  // what is queued goes first, so that replies stay in order
+    if (queue_.empty() && !write_waiting_ && state_ == state::open) {
+      write_directly(text, payload);
+      return;
+    }
+  }
+  queue_.append_frame(text, payload, context_.limits.byte_order);
+  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+}
+
+void session::write_directly(std::string_view text, std::span<const char> payload) {
+  // A large payload goes to the socket straight from where it lies (for an echo, the receive
+  // buffer) instead of being copied into the queue first; only what the socket does not take
+  // now is copied.
+  char header[codec::frame_header_size];
+  codec::store_u32(header, static_cast<std::uint32_t>(4 + text.size() + payload.size()),
+                   context_.limits.byte_order);
+  codec::store_u32(header + 4, static_cast<std::uint32_t>(text.size()), context_.limits.byte_order);
+  const std::array<boost::asio::const_buffer, 3> pieces{
+      boost::asio::buffer(header), boost::asio::buffer(text),
+      boost::asio::buffer(payload.data(), payload.size())};
+  boost::system::error_code ec;
+  const std::size_t written = socket_.write_some(pieces, ec);
+  if (ec && ec != boost::asio::error::would_block) {
+    on_io_error(ec, "write");
+    return;
+  }
+  if (written > 0) {
+    context_.metrics.bytes_out.add(written);
+    const auto now = coarse_clock::now();
+    last_write_progress_ = now;
+    touch(now);
+  }
+  queue_.append_rest(pieces, written);
   queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
 }
 
@@ -241,7 +281,7 @@ void session::flush() {
   context_.metrics.largest_send_queue.observe(queue_.bytes());
   // Each flush is a fresh attempt after new data or after the kernel reported room, so the
   // stall clock (re)starts here; one clock read serves the whole flush.
-  const auto now = clock::now();
+  const auto now = coarse_clock::now();
   last_write_progress_ = now;
   boost::system::error_code ec;
   std::size_t written = 0;

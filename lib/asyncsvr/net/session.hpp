@@ -123,6 +123,7 @@ class session : public connection, public std::enable_shared_from_this<session> 
   bool may_read() const noexcept;
 
   void flush();
+  void write_directly(std::string_view text, std::span<const char> payload);
   void on_writable(const boost::system::error_code& ec);
   void resume_after_backpressure();
 
