@@ -23,11 +23,11 @@ Usage: scripts/bench.sh [--quick] [--rounds R] [--help]
 
   --quick      the headline scenarios only (2-3 minutes): 100 connections x 16 B at depth 1
                and 16, 100 x 16 KiB, then the idle-capacity and RSS-recovery checks
-  --rounds R   interleaved rounds per scenario; each figure is the median (default 3)
+  --rounds R   interleaved rounds per scenario; each figure is the median (default 5)
   --help       this text
 
 Environment: BUILD_DIR (default build), SERVER_CPU (default 0), GENERATOR_CPU (default 1),
-DURATION / WARMUP (seconds per throughput run; default 3/1 with --quick, 5/2 otherwise),
+DURATION / WARMUP (seconds per throughput run; default 2/1 with --quick, 5/2 otherwise),
 CAPACITY_CONNECTIONS (default 10000), QUIET_WAIT (longest wait in seconds before each run for
 other processes to use less than 10 % of a CPU; default 30), BENCH_NICE (niceness of the servers
 and the generator; default -10 when allowed, so that background jobs disturb them less).
@@ -38,7 +38,7 @@ EOF
 }
 
 quick=0
-rounds=3
+rounds=5
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -58,7 +58,7 @@ build_dir="${BUILD_DIR:-build}"
 server_cpu="${SERVER_CPU:-0}"
 generator_cpu="${GENERATOR_CPU:-1}"
 if [ "$quick" = 1 ]; then
-  duration="${DURATION:-3}"
+  duration="${DURATION:-2}"
   warmup="${WARMUP:-1}"
 else
   duration="${DURATION:-5}"
@@ -247,11 +247,11 @@ fmt() {
     else if (v >= 1000) printf "%.0f", v; else if (v >= 10) printf "%.1f", v; else printf "%.2f", v }'
 }
 
-# row SCENARIO FIGURE ASYNCSVR BASELINE [OP TARGET]: a figure for both servers and their ratio;
-# with a target (OP is ">=" or "<=", applied to the ratio) also the verdict.
+# row SCENARIO FIGURE ASYNCSVR BASELINE RATIO [OP TARGET]: a figure for both servers and their
+# ratio; with a target (OP is ">=" or "<=", applied to the ratio) also the verdict.
 row() {
-  local scenario="$1" figure="$2" a="$3" b="$4" op="${5:-}" target="${6:-}" ratio verdict=""
-  ratio="$(awk -v a="$a" -v b="$b" 'BEGIN { if (a != "null" && b > 0) printf "%.3f", a / b; else print "n/a" }')"
+  local scenario="$1" figure="$2" a="$3" b="$4" ratio="$5" op="${6:-}" target="${7:-}" verdict=""
+  ratio="$(awk -v r="$ratio" 'BEGIN { if (r == "null" || r == "") print "n/a"; else printf "%.3f", r }')"
   [ -n "$op" ] && verdict="$(judge "$ratio" "$op" "$target")"
   line "$scenario" "$figure" "$(fmt "$a")" "$(fmt "$b")" "$ratio" "${op:+$op ${target}x}" \
     "$verdict" >>"$rows"
@@ -294,28 +294,45 @@ check_runs() {
 }
 
 # --- throughput scenarios ----------------------------------------------------------------------
-# throughput_pair NAME ARGS... : R interleaved rounds against both servers; leaves the result
-# files in pair_a (asyncsvr) and pair_b (baseline).
-throughput_pair() {
-  local name="$1"
-  shift
+# interleave MODE NAME ARGS... : R rounds of the generator in MODE against both servers, leaving
+# the result files in pair_a (asyncsvr) and pair_b (baseline). The order alternates (baseline
+# first in odd rounds, asyncsvr first in even ones) so that a machine drifting during the run
+# weighs on both servers alike.
+interleave() {
+  local mode="$1" name="$2"
+  shift 2
   pair_a=()
   pair_b=()
   local r out
   echo "  $name: $* ($rounds rounds)" >&2
-  for r in $(seq 1 "$rounds"); do
+  run_baseline() {
     out="$results/$name.baseline.$r.json"
-    generate throughput --raw --port "$baseline_port" --server-pid "$baseline_pid" \
-      --duration "$duration" --warmup "$warmup" --json "$@" >"$out"
+    generate "$mode" --raw --port "$baseline_port" --server-pid "$baseline_pid" --json "$@" >"$out"
     require_alive asio_echo "$baseline_pid"
     pair_b+=("$out")
+  }
+  run_asyncsvr() {
     out="$results/$name.asyncsvr.$r.json"
-    generate throughput --port "$asyncsvr_port" --server-pid "$asyncsvr_pid" \
-      --duration "$duration" --warmup "$warmup" --json "$@" >"$out"
+    generate "$mode" --port "$asyncsvr_port" --server-pid "$asyncsvr_pid" --json "$@" >"$out"
     require_alive asyncsvr "$asyncsvr_pid"
     pair_a+=("$out")
+  }
+  for r in $(seq 1 "$rounds"); do
+    if [ $((r % 2)) = 1 ]; then
+      run_baseline "$@"
+      run_asyncsvr "$@"
+    else
+      run_asyncsvr "$@"
+      run_baseline "$@"
+    fi
   done
   check_runs "$name" "${pair_a[@]}" "${pair_b[@]}"
+}
+
+throughput_pair() {
+  local name="$1"
+  shift
+  interleave throughput "$name" --duration "$duration" --warmup "$warmup" "$@"
 }
 
 # generator_note NAME: the generator's own CPU, to show whether it, not the server, was the limit.
@@ -329,9 +346,25 @@ generator_note() {
 
 fig() { median "$@"; }
 
-# both LABEL FIGURE JQ_PATH [OP TARGET]: a row comparing the medians of the last pair.
+# pair_ratio JQ_PATH: the median over rounds of asyncsvr's figure divided by the baseline's in
+# the same round (runs of one round are neighbours in time, so drift cancels within each ratio).
+pair_ratio() {
+  local i ratios=()
+  for i in "${!pair_a[@]}"; do
+    ratios+=("$(jq -n --slurpfile a "${pair_a[$i]}" --slurpfile b "${pair_b[$i]}" \
+      "(\$a[0] | $1) as \$x | (\$b[0] | $1) as \$y | if \$x == null or \$y == null or \$y == 0
+       then null else \$x / \$y end")")
+  done
+  printf '%s\n' "${ratios[@]}" | jq -s 'map(select(. != null)) | sort |
+    if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
+    else (.[length / 2 - 1] + .[length / 2]) / 2 end'
+}
+
+# both LABEL FIGURE JQ_PATH [OP TARGET]: a row with the medians of the last pair of runs and the
+# median of their per-round ratios.
 both() {
-  row "$1" "$2" "$(fig "${pair_a[@]}" "$3")" "$(fig "${pair_b[@]}" "$3")" "${@:4}"
+  row "$1" "$2" "$(fig "${pair_a[@]}" "$3")" "$(fig "${pair_b[@]}" "$3")" "$(pair_ratio "$3")" \
+    "${@:4}"
 }
 
 run_throughput_scenarios() {
@@ -383,23 +416,8 @@ run_throughput_scenarios() {
 
 # Connection churn, informative (no target): 8 loops of connect, flag + CyclePacket, reply, close.
 accept_pair() {
-  pair_a=()
-  pair_b=()
-  local r out
-  echo "  accept: 8 loops ($rounds rounds)" >&2
-  for r in $(seq 1 "$rounds"); do
-    out="$results/accept.baseline.$r.json"
-    generate accept --raw --port "$baseline_port" --server-pid "$baseline_pid" --concurrency 8 \
-      --sources 127.0.0.2-127.0.0.254 --duration "$duration" --warmup 1 --json >"$out"
-    require_alive asio_echo "$baseline_pid"
-    pair_b+=("$out")
-    out="$results/accept.asyncsvr.$r.json"
-    generate accept --port "$asyncsvr_port" --server-pid "$asyncsvr_pid" --concurrency 8 \
-      --sources 127.0.0.2-127.0.0.254 --duration "$duration" --warmup 1 --json >"$out"
-    require_alive asyncsvr "$asyncsvr_pid"
-    pair_a+=("$out")
-  done
-  check_runs accept "${pair_a[@]}" "${pair_b[@]}"
+  interleave accept accept --concurrency 8 --sources 127.0.0.2-127.0.0.254 \
+    --duration "$duration" --warmup 1
   both "accept: conn+request+close" "connections/s" .connections_per_s
   generator_note "accept (8 loops)"
 }
@@ -475,8 +493,8 @@ judged="$(awk '$NF == "PASS" || $NF == "FAIL"' "$rows" | wc -l)"
   echo "asyncsvr vs. asio_echo baseline — $(date -u '+%Y-%m-%d %H:%M:%SZ'), commit $commit"
   echo "$(uname -sr), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- |
     sed 's/^ *//')); servers on CPU $server_cpu, generator on CPU $generator_cpu"
-  echo "medians of $rounds interleaved rounds, ${warmup}s warm-up + ${duration}s each;" \
-    "ratio = asyncsvr / baseline; niceness $bench_nice"
+  echo "medians of $rounds interleaved rounds (order alternating), ${warmup}s warm-up +" \
+    "${duration}s each; ratio = median of the per-round asyncsvr / baseline; niceness $bench_nice"
   echo
   line "scenario" "figure" "asyncsvr" "baseline" "ratio" "target" ""
   printf '%.0s-' $(seq 1 112)
