@@ -4,4 +4,9 @@ set(ASYNCSVR_SANITIZE "" CACHE STRING "Sanitizers to build with, e.g. address,un
 if(ASYNCSVR_SANITIZE)
   add_compile_options(-fsanitize=${ASYNCSVR_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=${ASYNCSVR_SANITIZE})
+  # GCC warns that TSan does not model the atomic_thread_fence inside Asio's strand; the fence is
+  # correct and -Werror would stop the build.
+  if(ASYNCSVR_SANITIZE MATCHES "thread" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    add_compile_options(-Wno-tsan)
+  endif()
 endif()

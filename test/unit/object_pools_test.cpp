@@ -1,5 +1,5 @@
-// Unit tests for the slab storage of sessions (object_pools), the strand pool, and the part of
-// the send queue that keeps what a direct write left unwritten.
+// Unit tests for the slab storage of sessions (object_pools), the batches strands come in, and
+// the part of the send queue that keeps what a direct write left unwritten.
 
 #include "asyncsvr/memory/object_pools.hpp"
 
@@ -128,36 +128,29 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(strand_pool_tests)
 
-BOOST_AUTO_TEST_CASE(strands_are_made_in_batches_reused_and_trimmed_when_idle) {
+BOOST_AUTO_TEST_CASE(strands_are_made_a_batch_at_a_time) {
   boost::asio::io_context io;
   asyncsvr::net::strand_pool pool(io);
-  auto first = pool.acquire();
-  BOOST_TEST(pool.pooled() == asyncsvr::net::strand_pool::batch - 1);
-  std::vector<asyncsvr::net::strand_type> held;
-  for (int i = 0; i < 100; ++i)
-    held.push_back(pool.acquire());
-  for (auto& s : held)
-    pool.release(std::move(s));
-  pool.release(std::move(first));
-  const auto pooled = pool.pooled();
-  BOOST_TEST(pooled >= 101u);
-  // The first trim only notes what stayed idle; the second frees it.
-  pool.trim();
-  BOOST_TEST(pool.pooled() == pooled);
-  BOOST_TEST(pool.trim() == pooled);
-  BOOST_TEST(pool.pooled() == 0u);
+  BOOST_TEST(pool.ready() == 0u);
+  std::vector<asyncsvr::net::strand_type> taken{pool.acquire()};
+  BOOST_TEST(pool.ready() == asyncsvr::net::strand_pool::batch - 1);
+  for (std::size_t i = 1; i < asyncsvr::net::strand_pool::batch; ++i)
+    taken.push_back(pool.acquire());
+  BOOST_TEST(pool.ready() == 0u);
+  taken.push_back(pool.acquire());
+  BOOST_TEST(pool.ready() == asyncsvr::net::strand_pool::batch - 1);
+  // Every strand is a strand of its own.
+  BOOST_TEST((taken[0] != taken[1]));
 }
 
-BOOST_AUTO_TEST_CASE(a_pooled_strand_still_serialises_handlers) {
+BOOST_AUTO_TEST_CASE(a_strand_from_the_pool_serialises_handlers) {
   boost::asio::io_context io;
   asyncsvr::net::strand_pool pool(io);
   auto strand = pool.acquire();
-  pool.release(strand);
-  auto again = pool.acquire();
   int order = 0;
   int seen[3] = {};
   for (int i = 0; i < 3; ++i)
-    boost::asio::post(again, [&, i] { seen[i] = ++order; });
+    boost::asio::post(strand, [&, i] { seen[i] = ++order; });
   io.run();
   BOOST_TEST(seen[0] == 1);
   BOOST_TEST(seen[2] == 3);

@@ -62,7 +62,7 @@ std::string status_json(const net::server_stats& s) {
   doc["object_pools"] = {{"slabs", s.objects.slabs},
                          {"slab_bytes", s.objects.slab_bytes},
                          {"objects", s.objects.objects},
-                         {"pooled_strands", s.pooled_strands}};
+                         {"ready_strands", s.ready_strands}};
   return boost::json::serialize(doc);
 }
 

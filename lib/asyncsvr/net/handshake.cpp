@@ -22,10 +22,8 @@ handshake::handshake(server_context& context, boost::asio::ip::tcp::socket socke
       info_(std::move(info)) {}
 
 handshake::~handshake() {
-  // A session that took over owns the registry entry and the strand now.
-  if (handed_over_) return;
-  context_.registry.remove(info_.id);
-  context_.strands.release(std::move(strand_));
+  // A session that took over owns the registry entry now.
+  if (!handed_over_) context_.registry.remove(info_.id);
 }
 
 void handshake::start() {

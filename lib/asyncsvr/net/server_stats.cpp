@@ -38,7 +38,7 @@ server_stats collect_stats(const server_context& context, unsigned threads) {
   s.largest_send_queue = m.largest_send_queue.value();
   s.buffers = context.pool.stats();
   s.objects = context.objects.stats();
-  s.pooled_strands = context.strands.pooled();
+  s.ready_strands = context.strands.ready();
   return s;
 }
 

@@ -46,7 +46,7 @@ struct server_stats {
   std::uint64_t largest_send_queue = 0;
   memory::buffer_pool_stats buffers;
   memory::object_pools_stats objects;
-  std::uint64_t pooled_strands = 0;
+  std::uint64_t ready_strands = 0;
 };
 
 server_stats collect_stats(const server_context& context, unsigned threads);

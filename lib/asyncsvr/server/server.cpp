@@ -119,7 +119,7 @@ void server::impl::schedule_housekeeping() {
   housekeeping.expires_after(housekeeping_interval);
   housekeeping.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    const std::size_t released = pool.trim() + strands.trim();
+    const std::size_t released = pool.trim();
     const auto connections = registry.size();
     // After many connections closed, freed session memory sits in malloc's free lists; give
     // it back so that RSS follows the load down, not only up.
