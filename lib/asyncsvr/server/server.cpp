@@ -203,8 +203,15 @@ void server::start() {
     l->start();
   if (impl_->status) impl_->status->start();
   boost::asio::post(impl_->control, [this] { impl_->schedule_housekeeping(); });
-  for (const auto& endpoint : endpoints())
+  for (const auto& endpoint : endpoints()) {
     LOG_INFO(0) << "listening on " << endpoint;
+    // §6.5: the MD5 password form is replayable, so say so where it can travel off the host.
+    if (impl_->config.login_on_plaintext == plaintext_login::allow &&
+        !endpoint.address().is_loopback()) {
+      LOG_WARN(0) << "logins are accepted without TLS on " << endpoint
+                  << "; consider --login-on-plaintext loopback or deny";
+    }
+  }
   for (const auto& endpoint : status_endpoints()) {
     LOG_INFO(0) << "status on http://" << endpoint << "/status";
   }
