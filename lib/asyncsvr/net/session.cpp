@@ -382,7 +382,9 @@ void session::close(close_reason reason) {
   timer_.cancel();
   queue_.clear();
   queued_bytes_shared_.store(0, std::memory_order_relaxed);
-  rx_ = memory::buffer();
+  // The receive buffer stays until the session is destroyed (moments later, when its last
+  // handler returns): close() can run inside request handling, whose request still points
+  // into that buffer.
   on_close();
 }
 

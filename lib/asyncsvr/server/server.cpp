@@ -85,11 +85,14 @@ void server::impl::bind_listeners() {
   const bool defaults = config.listen.empty();
   const std::vector<std::string> addresses =
       defaults ? std::vector<std::string>{"0.0.0.0", "::"} : config.listen;
+  // With port 0 the first listener gets any free port and the others share it, so that every
+  // address serves the same port.
+  std::uint16_t port = config.port;
   for (const auto& text : addresses) {
     const auto address = boost::asio::ip::make_address(text);
     try {
-      listeners.push_back(
-          std::make_shared<net::listener>(context, tcp::endpoint(address, config.port)));
+      listeners.push_back(std::make_shared<net::listener>(context, tcp::endpoint(address, port)));
+      port = listeners.back()->local_endpoint().port();
     } catch (const boost::system::system_error& e) {
       // A host without IPv6 still serves IPv4 on the default "all interfaces".
       if (defaults && address.is_v6() &&
@@ -99,10 +102,6 @@ void server::impl::bind_listeners() {
       }
       throw;
     }
-  }
-  if (config.port == 0 && listeners.size() > 1) {
-    // An ephemeral port differs per listener; tests that ask for port 0 want one address anyway.
-    listeners.resize(1);
   }
 }
 
