@@ -22,9 +22,6 @@ std::atomic<int> threshold{static_cast<int>(severity::info)};
 
 namespace {
 
-constexpr std::array<std::string_view, 6> names{"trace",   "debug", "info",
-                                                "warning", "error", "fatal"};
-
 BOOST_LOG_ATTRIBUTE_KEYWORD(severity_attr, "Severity", severity)
 BOOST_LOG_ATTRIBUTE_KEYWORD(session_attr, "SessionId", std::uint64_t)
 BOOST_LOG_ATTRIBUTE_KEYWORD(timestamp_attr, "TimeStamp", boost::posix_time::ptime)
@@ -50,10 +47,6 @@ void format_record(const boost::log::record_view& rec, boost::log::formatting_os
 
 void set_level(severity level) noexcept {
   detail::threshold.store(static_cast<int>(level), std::memory_order_relaxed);
-}
-
-severity level() noexcept {
-  return static_cast<severity>(detail::threshold.load(std::memory_order_relaxed));
 }
 
 void init_console(severity level, bool with_timestamps) {
@@ -84,24 +77,6 @@ void write(severity level, std::uint64_t session_id, std::string_view message) {
     stream.flush();
     core->push_record(std::move(rec));
   }
-}
-
-std::string_view name(severity level) noexcept {
-  return names[static_cast<std::size_t>(level)];
-}
-
-bool parse_severity(std::string_view text, severity& out) noexcept {
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (text == names[i]) {
-      out = static_cast<severity>(i);
-      return true;
-    }
-  }
-  if (text == "warn") {
-    out = severity::warning;
-    return true;
-  }
-  return false;
 }
 
 }  // namespace asyncsvr::log

@@ -25,16 +25,12 @@ inline bool enabled(severity level) noexcept {
 }
 
 void set_level(severity level) noexcept;
-severity level() noexcept;
 
 // Installs the console sink. Timestamps are left out when a supervisor (journald) adds its own.
 void init_console(severity level, bool with_timestamps = true);
 
 // session_id 0 means "not about a session".
 void write(severity level, std::uint64_t session_id, std::string_view message);
-
-std::string_view name(severity level) noexcept;
-bool parse_severity(std::string_view text, severity& out) noexcept;
 
 // Collects one record's text and writes it when destroyed.
 class record {

@@ -85,9 +85,8 @@ void framed_session::on_request(const codec::command_text& text, std::span<const
   // §6.4: known command → logged in → role → keys and payload → state.
   if (spec->access != access::anyone && !logged_in() && !serves_anonymously(*spec)) {
     if (spec->close_when_refused) {
-      finish_with(codec::begin_response(scratch(), spec->name, codec::result_code::not_login,
-                                        codec::default_message(codec::result_code::not_login))
-                      .text());
+      finish_with(
+          codec::begin_response(scratch(), spec->name, codec::result_code::not_login).text());
     } else {
       reply_error(r, codec::result_code::not_login);
     }

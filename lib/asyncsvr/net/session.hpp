@@ -101,7 +101,6 @@ class session : public connection, public std::enable_shared_from_this<session> 
 
   server_context& context() const noexcept { return context_; }
   const connection_info& info() const noexcept { return info_; }
-  std::size_t queued_bytes() const noexcept { return queue_.bytes(); }
   bool ending() const noexcept { return state_ != state::open; }
 
   // A reusable per-thread string to build reply text in (no allocation once warm).
