@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <mutex>
 
+#include "asyncsvr/memory/resource_allocator.hpp"
+
 namespace asyncsvr::memory {
 
 struct object_pools_stats {
@@ -57,27 +59,8 @@ class object_pools {
   std::array<size_class, largest / granularity> classes_;
 };
 
-// A standard allocator over object_pools, for std::allocate_shared.
+// For std::allocate_shared of sessions and handshakes.
 template <class T>
-class pool_allocator {
- public:
-  using value_type = T;
-
-  explicit pool_allocator(object_pools& pools) noexcept : pools_(&pools) {}
-  template <class U>
-  pool_allocator(const pool_allocator<U>& other) noexcept : pools_(other.pools()) {}
-
-  T* allocate(std::size_t n) { return static_cast<T*>(pools_->allocate(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t n) noexcept { pools_->deallocate(p, n * sizeof(T)); }
-
-  object_pools* pools() const noexcept { return pools_; }
-  template <class U>
-  bool operator==(const pool_allocator<U>& other) const noexcept {
-    return pools_ == other.pools();
-  }
-
- private:
-  object_pools* pools_;
-};
+using pool_allocator = resource_allocator<T, object_pools>;
 
 }  // namespace asyncsvr::memory

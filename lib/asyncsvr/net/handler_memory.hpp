@@ -15,6 +15,8 @@
 #include <cstddef>
 #include <new>
 
+#include "asyncsvr/memory/resource_allocator.hpp"
+
 namespace asyncsvr::net {
 
 class handler_memory {
@@ -35,7 +37,7 @@ class handler_memory {
     return ::operator new(size);
   }
 
-  void deallocate(void* p) noexcept {
+  void deallocate(void* p, std::size_t /*size*/) noexcept {
     for (std::size_t i = 0; i < slot_count; ++i) {
       if (p == slots_[i].bytes) {
         in_use_[i].store(false, std::memory_order_release);
@@ -55,25 +57,6 @@ class handler_memory {
 
 // The allocator a completion handler carries to use a session's handler_memory.
 template <class T>
-class handler_allocator {
- public:
-  using value_type = T;
-
-  explicit handler_allocator(handler_memory& memory) noexcept : memory_(&memory) {}
-  template <class U>
-  handler_allocator(const handler_allocator<U>& other) noexcept : memory_(other.memory()) {}
-
-  T* allocate(std::size_t n) { return static_cast<T*>(memory_->allocate(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t) noexcept { memory_->deallocate(p); }
-
-  handler_memory* memory() const noexcept { return memory_; }
-  template <class U>
-  bool operator==(const handler_allocator<U>& other) const noexcept {
-    return memory_ == other.memory();
-  }
-
- private:
-  handler_memory* memory_;
-};
+using handler_allocator = memory::resource_allocator<T, handler_memory>;
 
 }  // namespace asyncsvr::net
