@@ -71,6 +71,23 @@ void require(bool condition, const char* message) {
   if (!condition) throw std::invalid_argument(message);
 }
 
+// --duration, --warmup and --raw: what the modes that measure a rate against either server share.
+void add_run_options(po::options_description& d, double& duration, double& warmup, bool& raw) {
+  // clang-format off
+  d.add_options()
+    ("duration", po::value(&duration)->default_value(duration), "measured seconds")
+    ("warmup", po::value(&warmup)->default_value(warmup),
+     "seconds of load before the measurement starts")
+    ("raw", po::bool_switch(&raw),
+     "talk to a plain echo server: no flag byte, the echoed request is the reply");
+  // clang-format on
+}
+
+void check_run_options(double duration, double warmup) {
+  require(duration > 0, "--duration must be positive");
+  require(warmup >= 0, "--warmup must not be negative");
+}
+
 }  // namespace
 
 std::optional<throughput_options> parse_throughput(int argc, const char* const* argv) {
@@ -81,13 +98,9 @@ std::optional<throughput_options> parse_throughput(int argc, const char* const* 
     ("connections", po::value(&o.connections)->default_value(o.connections), "connections")
     ("payload", po::value(&o.payload)->default_value(o.payload), "payload bytes per request")
     ("depth", po::value(&o.depth)->default_value(o.depth),
-     "pipelined requests in flight per connection")
-    ("duration", po::value(&o.duration)->default_value(o.duration), "measured seconds")
-    ("warmup", po::value(&o.warmup)->default_value(o.warmup),
-     "seconds of load before the measurement starts")
-    ("raw", po::bool_switch(&o.raw),
-     "talk to a plain echo server: no flag byte, the echoed request is the reply");
+     "pipelined requests in flight per connection");
   // clang-format on
+  add_run_options(d, o.duration, o.warmup, o.raw);
   const char* usage =
       "Usage: asyncsvr-bench throughput [options]\n\n"
       "Each connection sends the Throughput flag (0x05), optionally logs in, then keeps --depth\n"
@@ -97,8 +110,7 @@ std::optional<throughput_options> parse_throughput(int argc, const char* const* 
   require(o.connections >= 1, "--connections must be at least 1");
   require(o.depth >= 1, "--depth must be at least 1");
   require(o.payload <= max_payload, "--payload must leave room for the reply text within 4 MiB");
-  require(o.duration > 0, "--duration must be positive");
-  require(o.warmup >= 0, "--warmup must not be negative");
+  check_run_options(o.duration, o.warmup);
   require(!(o.raw && !o.user.empty()), "--raw cannot log in");
   return o;
 }
@@ -148,14 +160,12 @@ std::optional<accept_options> parse_accept(int argc, const char* const* argv) {
   d.add_options()
     ("concurrency", po::value(&o.concurrency)->default_value(o.concurrency),
      "connections being opened at once")
-    ("duration", po::value(&o.duration)->default_value(o.duration), "measured seconds")
-    ("warmup", po::value(&o.warmup)->default_value(o.warmup), "seconds before measuring")
     ("handshake-only", po::bool_switch(&o.handshake_only),
      "send only the flag byte, then close (no CyclePacket)")
-    ("raw", po::bool_switch(&o.raw), "plain echo server: no flag byte")
     ("sources", po::value(&o.sources),
      "bind connections round-robin to these source addresses, e.g. 127.0.0.2-127.0.0.254");
   // clang-format on
+  add_run_options(d, o.duration, o.warmup, o.raw);
   const char* usage =
       "Usage: asyncsvr-bench accept [options]\n\n"
       "Each of --concurrency loops connects, sends the Throughput flag and one anonymous\n"
@@ -163,8 +173,7 @@ std::optional<accept_options> parse_accept(int argc, const char* const* argv) {
       "starts over. Reports connections per second.";
   if (!parse(argc, argv, usage, d, o)) return std::nullopt;
   require(o.concurrency >= 1, "--concurrency must be at least 1");
-  require(o.duration > 0, "--duration must be positive");
-  require(o.warmup >= 0, "--warmup must not be negative");
+  check_run_options(o.duration, o.warmup);
   require(!(o.raw && o.handshake_only), "--raw and --handshake-only exclude each other");
   require(o.user.empty(), "accept sends anonymous CyclePackets; --user is not used");
   return o;
