@@ -1,10 +1,10 @@
 #include "asyncsvr/net/handshake.hpp"
 
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 
 #include "asyncsvr/log/log.hpp"
 #include "asyncsvr/net/protocol_registry.hpp"
+#include "asyncsvr/net/strand_handler.hpp"
 
 namespace asyncsvr::net {
 
@@ -30,13 +30,14 @@ void handshake::start() {
   boost::asio::dispatch(strand_, [self = shared_from_this()] {
     self->context_.registry.put(self->info_.id, self, 0);
     self->timer_.expires_after(self->context_.config.handshake_timeout);
-    self->timer_.async_wait(boost::asio::bind_executor(
-        self->strand_, [self](const boost::system::error_code& ec) { self->on_timeout(ec); }));
-    self->socket_.async_wait(
-        boost::asio::socket_base::wait_read,
-        boost::asio::bind_executor(
-            self->strand_, [self](const boost::system::error_code& ec) { self->on_readable(ec); }));
+    self->timer_.async_wait(strand_handler<&handshake::on_timeout>(self->strand_, self));
+    self->wait_readable();
   });
+}
+
+void handshake::wait_readable() {
+  socket_.async_wait(boost::asio::socket_base::wait_read,
+                     strand_handler<&handshake::on_readable>(strand_, shared_from_this()));
 }
 
 void handshake::on_readable(const boost::system::error_code& ec) {
@@ -52,11 +53,7 @@ void handshake::on_readable(const boost::system::error_code& ec) {
       read_ec ? 0
               : socket_.read_some(boost::asio::buffer(buffer.data(), buffer.capacity()), read_ec);
   if (read_ec == boost::asio::error::would_block) {
-    socket_.async_wait(boost::asio::socket_base::wait_read,
-                       boost::asio::bind_executor(strand_, [self = shared_from_this()](
-                                                               const boost::system::error_code& e) {
-                         self->on_readable(e);
-                       }));
+    wait_readable();
     return;
   }
   if (read_ec || n == 0) {

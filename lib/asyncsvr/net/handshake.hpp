@@ -29,6 +29,7 @@ class handshake : public connection, public std::enable_shared_from_this<handsha
   connection_snapshot snapshot() const override;
 
  private:
+  void wait_readable();
   void on_readable(const boost::system::error_code& ec);
   void on_timeout(const boost::system::error_code& ec);
   void close(close_reason reason);

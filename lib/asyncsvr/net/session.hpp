@@ -44,6 +44,7 @@
 #include "asyncsvr/net/handler_memory.hpp"
 #include "asyncsvr/net/send_queue.hpp"
 #include "asyncsvr/net/server_context.hpp"
+#include "asyncsvr/net/strand_handler.hpp"
 
 namespace asyncsvr::net {
 
@@ -136,12 +137,8 @@ class session : public connection, public std::enable_shared_from_this<session> 
   // A completion handler that keeps the session alive and runs `Handler` on the strand.
   template <void (session::*Handler)(const boost::system::error_code&)>
   auto on_strand() {
-    return boost::asio::bind_allocator(
-        handler_allocator<void>(handler_memory_),
-        boost::asio::bind_executor(
-            strand_, [self = shared_from_this()](const boost::system::error_code& ec) {
-              (self.get()->*Handler)(ec);
-            }));
+    return boost::asio::bind_allocator(handler_allocator<void>(handler_memory_),
+                                       strand_handler<Handler>(strand_, shared_from_this()));
   }
   bool kernel_made_progress() noexcept;
   void touch(clock::time_point now) noexcept;
