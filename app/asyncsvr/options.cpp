@@ -591,12 +591,6 @@ void apply(const po::variables_map& values, const std::string& file, server_conf
   }
 }
 
-void derive_paths(server_config& config) {
-  if (config.file_root.empty()) config.file_root = config.data_dir / "files";
-  if (config.staging_dir.empty()) config.staging_dir = config.data_dir / ".staging";
-  if (config.remote_stream_root.empty()) config.remote_stream_root = config.file_root;
-}
-
 void require(bool ok, std::string_view key, const std::string& rule) {
   if (!ok) throw options_error(std::string(key) + ": " + rule);
 }
@@ -645,7 +639,7 @@ startup_options parse_options(int argc, const char* const argv[]) {
     apply(read_config_file(*result.config_file), result.config_file->string(), result.config);
   }
   apply(command_line, {}, result.config);
-  derive_paths(result.config);
+  derive_file_paths(result.config);
   validate(result.config);
   return result;
 }

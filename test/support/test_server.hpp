@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,11 +19,15 @@
 namespace asyncsvr::test {
 
 inline constexpr std::uint8_t control = 8;
+inline constexpr std::uint8_t upload = 2;
+inline constexpr std::uint8_t download = 3;
+inline constexpr std::uint8_t remote_stream = 4;
 inline constexpr std::uint8_t throughput = 5;
 
 class test_server {
  public:
-  // `adjust` may change settings before the server starts (timeouts, limits, policies).
+  // `adjust` may change settings before the server starts (timeouts, limits, policies). The
+  // server's data directory is a fresh temporary directory, removed with the server.
   explicit test_server(const std::function<void(server_config&)>& adjust = {});
   ~test_server();
 
@@ -30,6 +35,8 @@ class test_server {
   asyncsvr::server& server() noexcept { return *server_; }
   net::server_context& context() noexcept { return server_->context(); }
   boost::asio::io_context& client_io() noexcept { return client_io_; }
+  const std::filesystem::path& file_root() const noexcept { return server_->config().file_root; }
+  const std::filesystem::path& data_dir() const noexcept { return data_dir_; }
 
   client::connection connect(std::uint8_t flag, client::options options = {});
   // A Control connection logged in as admin (or as alice when admin is false).
@@ -37,6 +44,7 @@ class test_server {
                            std::string_view capabilities = {});
 
  private:
+  std::filesystem::path data_dir_;
   std::unique_ptr<asyncsvr::server> server_;
   boost::asio::io_context client_io_;
   std::uint16_t port_ = 0;

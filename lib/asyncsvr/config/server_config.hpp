@@ -82,4 +82,11 @@ struct server_config {
   log_severity log_level = log_severity::info;
 };
 
+// Fills the file paths left empty from data_dir, as §18 defines their defaults.
+inline void derive_file_paths(server_config& config) {
+  if (config.file_root.empty()) config.file_root = config.data_dir / "files";
+  if (config.staging_dir.empty()) config.staging_dir = config.data_dir / ".staging";
+  if (config.remote_stream_root.empty()) config.remote_stream_root = config.file_root;
+}
+
 }  // namespace asyncsvr

@@ -18,6 +18,9 @@
 namespace asyncsvr::auth {
 class login_service;
 }
+namespace asyncsvr::files {
+class file_store;
+}
 
 namespace asyncsvr::net {
 
@@ -32,6 +35,7 @@ struct server_context {
   session_registry& registry;
   server_metrics& metrics;
   auth::login_service& logins;
+  files::file_store& files;
   const protocol_registry& protocols;
   codec::frame_limits limits;
   std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();

@@ -254,6 +254,7 @@ void session::write_directly(std::string_view text, std::span<const char> payloa
   }
   if (written > 0) {
     context_.metrics.bytes_out.add(written);
+    bytes_written_ += written;
     const auto now = coarse_clock::now();
     last_write_progress_ = now;
     touch(now);
@@ -300,7 +301,9 @@ void session::flush() {
   }
   if (written > 0) {
     context_.metrics.bytes_out.add(written);
+    bytes_written_ += written;
     touch(now);  // a completed write counts as activity (§2.2)
+    if (state_ == state::open) on_write_progress();
   }
   queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
   if (backpressured_ && queue_.bytes() <= context_.config.send_queue_low_water) {

@@ -78,6 +78,9 @@ class session : public connection, public std::enable_shared_from_this<session> 
   virtual void on_start() {}
   virtual void on_request(const codec::command_text& text, std::span<const char> payload) = 0;
   virtual void on_close() {}
+  // Called on the strand after a write made progress, so that a push paced by the queue (Download,
+  // §8.2) can produce more. It must not send synchronously; start work that sends later instead.
+  virtual void on_write_progress() {}
   // Whether kick() and shut_down() send a Disconnect notice first (raw protocols say no).
   virtual bool sends_notices() const noexcept { return true; }
 
@@ -103,6 +106,10 @@ class session : public connection, public std::enable_shared_from_this<session> 
   server_context& context() const noexcept { return context_; }
   const connection_info& info() const noexcept { return info_; }
   bool ending() const noexcept { return state_ != state::open; }
+  // Bytes of frames written to the socket, and queued (written or not), since the start: a frame
+  // queued when bytes_queued() was Q has left once bytes_written() ≥ Q.
+  std::uint64_t bytes_written() const noexcept { return bytes_written_; }
+  std::uint64_t bytes_queued() const noexcept { return bytes_written_ + queue_.bytes(); }
 
   // A reusable per-thread string to build reply text in (no allocation once warm).
   static std::string& scratch() noexcept;
@@ -169,7 +176,8 @@ class session : public connection, public std::enable_shared_from_this<session> 
   std::optional<clock::time_point> login_deadline_;
   std::optional<clock::time_point> close_deadline_;
   clock::time_point last_write_progress_;
-  std::size_t kernel_unsent_ = 0;          // kernel send queue when last looked at (stall rule)
+  std::size_t kernel_unsent_ = 0;  // kernel send queue when last looked at (stall rule)
+  std::uint64_t bytes_written_ = 0;
   std::atomic<clock::rep> last_activity_;  // read by snapshot() on other threads
   std::atomic<std::uint64_t> queued_bytes_shared_{0};
 

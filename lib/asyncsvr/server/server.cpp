@@ -14,6 +14,7 @@
 #endif
 
 #include "asyncsvr/auth/login_service.hpp"
+#include "asyncsvr/files/file_store.hpp"
 #include "asyncsvr/http/status_json.hpp"
 #include "asyncsvr/http/status_server.hpp"
 #include "asyncsvr/log/log.hpp"
@@ -37,16 +38,23 @@ codec::frame_limits limits_of(const server_config& config) {
           static_cast<std::uint32_t>(config.max_command_text), config.byte_order};
 }
 
+server_config with_file_paths(server_config config) {
+  derive_file_paths(config);
+  return config;
+}
+
 }  // namespace
 
 struct server::impl {
   impl(server_config settings, std::shared_ptr<const auth::user_store> users)
-      : config(std::move(settings)),
+      : config(with_file_paths(std::move(settings))),
         threads(config.threads),
         pool(threads.size(), config.buffer_pool_cache_limit),
         logins(std::move(users), config.auth_threads),
-        context{config,   threads.context(), pool,   objects,   strands,
-                registry, metrics,           logins, protocols, limits_of(config)},
+        files(config),
+        context{config,           threads.context(), pool,   objects, strands,
+                registry,         metrics,           logins, files,   protocols,
+                limits_of(config)},
         control(boost::asio::make_strand(threads.context())),
         housekeeping(control),
         drain_timer(control) {}
@@ -68,6 +76,7 @@ struct server::impl {
   net::session_registry registry;
   net::server_metrics metrics;
   auth::login_service logins;
+  files::file_store files;
   net::protocol_registry protocols;
   net::server_context context;
   boost::asio::strand<boost::asio::io_context::executor_type> control;
@@ -128,6 +137,7 @@ void server::impl::schedule_housekeeping() {
 #endif
     }
     connections_at_last_trim = connections;
+    files.sweep_partials(std::chrono::steady_clock::now());
     schedule_housekeeping();
   });
 }
@@ -224,6 +234,8 @@ void server::stop() {
 void server::wait() {
   impl_->threads.join();
   impl_->logins.stop();
+  // File work still running completes onto the stopped loop, where release_sessions() runs it.
+  impl_->files.join();
   impl_->release_sessions();
 }
 
