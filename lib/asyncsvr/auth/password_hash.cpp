@@ -28,14 +28,11 @@ bool is_hex_digit(char c) noexcept {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-}  // namespace
-
-std::string md5_hex(std::string_view password) {
+std::string hex_digest(std::string_view bytes, const EVP_MD* type, const char* name) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  if (EVP_Digest(password.data(), password.size(), digest.data(), &length, EVP_md5(), nullptr) !=
-      1) {
-    throw_openssl_error("MD5");
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, type, nullptr) != 1) {
+    throw_openssl_error(name);
   }
   constexpr std::string_view hex_digits = "0123456789abcdef";
   std::string hex;
@@ -45,6 +42,16 @@ std::string md5_hex(std::string_view password) {
     hex += hex_digits[digest[i] & 0x0f];
   }
   return hex;
+}
+
+}  // namespace
+
+std::string md5_hex(std::string_view password) {
+  return hex_digest(password, EVP_md5(), "MD5");
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  return hex_digest(bytes, EVP_sha256(), "SHA-256");
 }
 
 bool is_hex32(std::string_view text) noexcept {

@@ -20,6 +20,8 @@ using derived_key = std::array<std::uint8_t, derived_key_bytes>;
 
 // Lower-case 32-digit hex MD5 of the password's bytes: what clients send as `Password`.
 std::string md5_hex(std::string_view password);
+// Lower-case 64-digit hex SHA-256 (names partial uploads, checks file contents in tests).
+std::string sha256_hex(std::string_view bytes);
 
 // True for exactly 32 hex digits of either case.
 bool is_hex32(std::string_view text) noexcept;

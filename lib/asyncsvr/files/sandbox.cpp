@@ -121,6 +121,12 @@ unique_fd open_file_at(int dir, std::string_view name, int flags, fs_error& erro
       ::openat(dir, c_name(name).get(), flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, mode));
   if (!fd) {
     error = error_from_errno(errno, result_code::file_not_exist);
+    // A FIFO opened for writing with no reader, a socket, or a device without a driver fails
+    // with ENXIO or the like rather than opening; each is still no file, not an unknown error.
+    if (error.code == result_code::unknown_error &&
+        status_at(dir, name).type == entry_type::other) {
+      error = {result_code::not_a_file, "not a regular file"};
+    }
     return {};
   }
   // Opening read-only succeeds on directories and devices; only regular files are files here.

@@ -1,6 +1,5 @@
 #include "staging_area.hpp"
 
-#include <array>
 #include <cerrno>
 #include <dirent.h>
 #include <fcntl.h>
@@ -8,8 +7,7 @@
 #include <sys/stat.h>
 #include <system_error>
 
-#include <openssl/evp.h>
-
+#include "asyncsvr/auth/password_hash.hpp"
 #include "asyncsvr/log/log.hpp"
 
 namespace asyncsvr::files {
@@ -49,18 +47,7 @@ staging_area::staging_area(const std::filesystem::path& dir, const sandbox& root
 }
 
 std::string staging_area::partial_name(std::string_view canonical) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_Digest(canonical.data(), canonical.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string name;
-  name.reserve(length * 2 + partial_suffix.size());
-  for (unsigned int i = 0; i < length; ++i) {
-    name += hex[digest[i] >> 4];
-    name += hex[digest[i] & 15];
-  }
-  name += partial_suffix;
-  return name;
+  return auth::sha256_hex(canonical).append(partial_suffix);
 }
 
 unique_fd staging_area::open_partial(std::string_view canonical, fs_error& error) const {
@@ -87,7 +74,15 @@ fs_error staging_area::publish(int partial, std::string_view canonical, int targ
     }
     return failure;
   }
-  if (::fsync(target_dir) != 0) return sync_failure(errno);
+  // The rename cannot be undone: every reader already sees the new file and the partial is gone.
+  // Reporting a failure now would leave the upload open on a descriptor of the published file, so
+  // further Data would change it in place and every retried Eof would fail; a directory that
+  // will not sync is the disk's problem, for the log.
+  if (::fsync(target_dir) != 0) {
+    const int error = errno;  // the logger may change errno before the message is built
+    LOG_WARN(0) << "published " << target_name
+                << " but cannot flush its directory: " << std::generic_category().message(error);
+  }
   return {};
 }
 

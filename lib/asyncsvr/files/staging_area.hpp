@@ -33,7 +33,9 @@ class staging_area {
   // Bytes held for `canonical` (0 when there is no partial).
   std::uint64_t partial_size(std::string_view canonical) const;
   // Flushes `partial` to stable storage, renames it onto `target_name` in `target_dir` (replacing
-  // what was there) and syncs that directory, so the new file survives a crash.
+  // what was there) and syncs that directory, so the new file survives a crash. An error means
+  // the target is unchanged and the partial kept; once the rename is done the result is success
+  // (a failed directory sync is only logged).
   fs_error publish(int partial, std::string_view canonical, int target_dir,
                    std::string_view target_name) const;
   // Removes partials untouched for longer than `ttl`, except those of paths `in_use` names.
