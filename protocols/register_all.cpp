@@ -2,6 +2,7 @@
 
 #include "control/control_session.hpp"
 #include "throughput/throughput_session.hpp"
+#include "upload/upload_session.hpp"
 
 namespace asyncsvr::protocols {
 
@@ -9,6 +10,7 @@ namespace asyncsvr::protocols {
 void register_all(net::protocol_registry& registry) {
   register_control(registry);
   register_throughput(registry);
+  register_upload(registry);
 }
 
 }  // namespace asyncsvr::protocols

@@ -16,7 +16,6 @@ namespace {
 
 constexpr std::size_t max_message_bytes = 64 * 1024;  // §15.2, §15.3
 constexpr std::size_t max_kick_reason = 256;          // §15.4
-constexpr std::string_view truncated_line = "\r\nTruncated=1";
 
 // Protocol flags of PROTOCOL.md §2.1, for the per-protocol keys of Stats.
 constexpr std::uint8_t upload_flag = 2;
@@ -56,11 +55,6 @@ void control_session::get_clients(const net::request& r) {
   }
   std::sort(clients.begin(), clients.end(),
             [](const auto& a, const auto& b) { return a.info->id < b.info->id; });
-  // Stay within what any peer accepts: the frame limit, and the text limit a client applying
-  // this server's defaults would enforce (a reply it must reject would help nobody).
-  const std::size_t limit =
-      std::min<std::size_t>(config.max_packet_size - 4, config.max_command_text) -
-      truncated_line.size();
   auto reply = begin_reply(r);
   std::string item;
   for (const auto& c : clients) {
@@ -72,11 +66,7 @@ void control_session::get_clients(const net::request& r) {
     item.append(codec::format_time(c.info->connected_at)).push_back('\t');
     item.append(codec::format_time(context().to_system(c.last_activity))).push_back('\t');
     item.append(std::to_string(c.info->id));
-    if (reply.text().size() + item.size() + sizeof("\r\nItem=") > limit) {
-      reply.add("Truncated", 1);
-      break;
-    }
-    reply.add("Item", item);
+    if (!add_listed(reply, "Item", item)) break;
   }
   send(reply.text());
 }

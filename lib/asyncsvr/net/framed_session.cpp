@@ -1,5 +1,6 @@
 #include "asyncsvr/net/framed_session.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "asyncsvr/auth/login_service.hpp"
@@ -45,6 +46,24 @@ bool framed_session::granted_capability(std::string_view canonical) const noexce
     if (known_capabilities[i] == canonical) return (capabilities_ >> i) & 1U;
   }
   return false;
+}
+
+bool framed_session::add_listed(codec::text_builder& reply, std::string_view key,
+                                std::string_view item) const {
+  static constexpr std::string_view truncated_line = "\r\nTruncated=1";
+  // A client applying this server's defaults enforces the text limit too; a reply it must reject
+  // would help nobody.
+  const auto& config = context().config;
+  const std::size_t limit =
+      std::min<std::size_t>(config.max_packet_size - 4, config.max_command_text) -
+      truncated_line.size();
+  // "\r\n" + key + "=" + item
+  if (reply.text().size() + 3 + key.size() + item.size() > limit) {
+    reply.add("Truncated", 1);
+    return false;
+  }
+  reply.add(key, item);
+  return true;
 }
 
 codec::text_builder framed_session::begin_reply(const request& r) {

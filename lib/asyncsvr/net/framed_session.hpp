@@ -73,6 +73,10 @@ class framed_session : public session {
   void reply_error(const request& r, codec::result_code code, std::string_view message = {}) {
     reply_error(r.command, code, message);
   }
+  // Adds one `key`=`item` line of a listing (GetClients §9.1, Dir §10.2, FileList §10.5) unless
+  // the reply would then exceed what a peer accepts (the frame limit and the text limit); adds
+  // Truncated=1 instead and returns false then.
+  bool add_listed(codec::text_builder& reply, std::string_view key, std::string_view item) const;
 
  private:
   template <class T>

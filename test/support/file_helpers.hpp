@@ -1,0 +1,20 @@
+#pragma once
+// Real files for the file-protocol tests: contents to upload, and checks of what landed on disk.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "asyncsvr/auth/password_hash.hpp"
+
+namespace asyncsvr::test {
+
+using auth::sha256_hex;
+
+// `size` bytes that differ from seed to seed (so a misplaced chunk shows in a hash).
+std::string random_bytes(std::size_t size, std::uint32_t seed = 1);
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, std::string_view bytes);
+
+}  // namespace asyncsvr::test
