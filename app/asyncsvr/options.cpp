@@ -622,6 +622,12 @@ void validate(const server_config& c) {
   require(!c.data_dir.empty(), "data_dir", "must not be empty");
   require(!is_within(c.staging_dir, c.file_root), "staging_dir",
           "must be outside file_root, or clients would see partial uploads");
+  // Write locks are kept per root; a file reachable through both roots would have two.
+  const bool same_root =
+      is_within(c.remote_stream_root, c.file_root) && is_within(c.file_root, c.remote_stream_root);
+  require(same_root || (!is_within(c.remote_stream_root, c.file_root) &&
+                        !is_within(c.file_root, c.remote_stream_root)),
+          "remote_stream_root", "must be file_root itself or a tree apart from it");
 }
 
 }  // namespace

@@ -355,6 +355,10 @@ BOOST_AUTO_TEST_CASE(rules_between_settings_name_the_setting) {
        "staging_dir: must be outside file_root, or clients would see partial uploads"},
       {{"--file-root", "data/.staging/"},
        "staging_dir: must be outside file_root, or clients would see partial uploads"},
+      {{"--remote-stream-root", "data/files/sub"},
+       "remote_stream_root: must be file_root itself or a tree apart from it"},
+      {{"--remote-stream-root", "data"},
+       "remote_stream_root: must be file_root itself or a tree apart from it"},
       {{"--users-file", ""}, "users_file: must not be empty"},
       {{"--data-dir", ""}, "data_dir: must not be empty"},
   };
