@@ -1,6 +1,7 @@
 // The Upload protocol's commands that change the tree itself: CreateDir, DeleteDir, DeleteFile
 // (PROTOCOL.md §10.3, §10.4, §10.6).
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <string>
@@ -30,20 +31,25 @@ void upload_session::create_dir(const net::request& r) {
   const auto parent_value = keys.text("ParentDir", net::presence::required);
   const auto name_value = keys.text("DirName", net::presence::required);
   if (!keys.ok()) return reply_error(r, keys.error(), keys.problem());
-  const auto parent = checked(r, *parent_value, files::path_kind::dir);
-  if (!parent) return;
+  // The name first: an empty one is a ParameterError, which goes before any PathNotAllowed (§6.4).
   const auto name = checked(r, *name_value, files::path_kind::name);
   if (!name) return;
+  const auto parent = checked(r, *parent_value, files::path_kind::dir);
+  if (!parent) return;
   const files::unique_fd parent_fd = open_dir(r, *parent);
   if (!parent_fd) return;
   if (::mkdirat(parent_fd.get(), name->c_str(), 0755) == 0) return reply_ok(r);
   const int error = errno;
   if (error == EEXIST) {
     // An existing directory of that name is success (§10.3); anything else there is not.
-    if (files::status_at(parent_fd.get(), *name).type == files::entry_type::directory) {
-      return reply_ok(r);
+    switch (files::status_at(parent_fd.get(), *name).type) {
+      case files::entry_type::directory:
+        return reply_ok(r);
+      case files::entry_type::symlink:  // never treated as the directory it may point to
+        return reply_error(r, result_code::path_not_allowed, "symbolic links are not followed");
+      default:
+        return reply_error(r, result_code::create_dir_error, "something else has that name");
     }
-    return reply_error(r, result_code::create_dir_error, "something else has that name");
   }
   reply_error(r, result_code::create_dir_error, system_message(error));
 }
@@ -53,10 +59,11 @@ void upload_session::delete_dir(const net::request& r) {
   const auto parent_value = keys.text("ParentDir", net::presence::required);
   const auto name_value = keys.text("DirName", net::presence::required);
   if (!keys.ok()) return reply_error(r, keys.error(), keys.problem());
-  const auto parent = checked(r, *parent_value, files::path_kind::dir);
-  if (!parent) return;
+  // The name first: an empty one is a ParameterError, which goes before any PathNotAllowed (§6.4).
   const auto name = checked(r, *name_value, files::path_kind::name);
   if (!name) return;
+  const auto parent = checked(r, *parent_value, files::path_kind::dir);
+  if (!parent) return;
   const files::unique_fd parent_fd = open_dir(r, *parent);
   if (!parent_fd) return;
   switch (files::status_at(parent_fd.get(), *name).type) {
@@ -89,8 +96,10 @@ void upload_session::delete_file(const net::request& r) {
     if (codec::iequals(pair.key, "Item")) items.push_back(pair.value);
   }
   if (items.empty()) return reply_error(r, result_code::parameter_error, "no Item to delete");
-  const auto directory = checked(r, *dir_value, files::path_kind::dir);
-  if (!directory) return;
+  // Every ParameterError goes before any PathNotAllowed (§6.4).
+  if (std::any_of(items.begin(), items.end(), [](std::string_view item) { return item.empty(); })) {
+    return reply_error(r, result_code::parameter_error, "an Item is empty");
+  }
   // §10.6: every name is validated, then every file checked, and only then is anything deleted.
   std::vector<std::string> names;
   names.reserve(items.size());
@@ -99,6 +108,8 @@ void upload_session::delete_file(const net::request& r) {
     if (!name) return;
     names.push_back(std::move(*name));
   }
+  const auto directory = checked(r, *dir_value, files::path_kind::dir);
+  if (!directory) return;
   const files::unique_fd dir_fd = open_dir(r, *directory);
   if (!dir_fd) return;
   for (const auto& name : names) {

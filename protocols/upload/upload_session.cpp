@@ -40,10 +40,11 @@ void upload_session::upload(const net::request& r) {
   const auto dir_value = keys.text("DirName", net::presence::required);
   const auto name_value = keys.text("FileName", net::presence::required);
   if (!keys.ok()) return reply_error(r, keys.error(), keys.problem());
-  auto directory = checked(r, *dir_value, files::path_kind::dir);
-  if (!directory) return;
+  // The name first: an empty one is a ParameterError, which goes before any PathNotAllowed (§6.4).
   auto name = checked(r, *name_value, files::path_kind::name);
   if (!name) return;
+  auto directory = checked(r, *dir_value, files::path_kind::dir);
+  if (!directory) return;
   close_upload();  // §10.7: an upload already open here is closed first, its partial kept
   const files::unique_fd dir_fd = open_dir(r, *directory);
   if (!dir_fd) return;

@@ -209,6 +209,13 @@ BOOST_AUTO_TEST_CASE(upload_refusals) {
              result_code::parameter_error);
   BOOST_TEST(c.call("Upload", {{"DirName", "/abs"}, {"FileName", "f"}}).result() ==
              result_code::path_not_allowed);
+  // §6.4: ParameterError goes before PathNotAllowed.
+  BOOST_TEST(c.call("Upload", {{"DirName", "/abs"}, {"FileName", ""}}).result() ==
+             result_code::parameter_error);
+  BOOST_TEST(c.call("CreateDir", {{"ParentDir", "../x"}, {"DirName", ""}}).result() ==
+             result_code::parameter_error);
+  BOOST_TEST(c.call("DeleteFile", {{"DirName", ""}, {"Item", "../x"}, {"Item", ""}}).result() ==
+             result_code::parameter_error);
   BOOST_TEST(c.call("Upload", {{"DirName", ""}, {"FileName", "a/b"}}).result() ==
              result_code::path_not_allowed);
   BOOST_TEST(c.call("Upload", {{"DirName", "missing"}, {"FileName", "f"}}).result() ==

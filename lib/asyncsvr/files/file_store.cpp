@@ -26,7 +26,9 @@ file_store::file_store(const server_config& config)
     : config_(config),
       root_(config.file_root),
       staging_(config.staging_dir, root_),
-      workers_(std::make_unique<boost::asio::thread_pool>(worker_threads)) {
+      workers_(std::make_unique<boost::asio::thread_pool>(worker_threads)),
+      // Not at once: a server starting up has better things to do than to scan for leftovers.
+      next_sweep_(std::chrono::steady_clock::now() + sweep_interval) {
   if (!config.remote_stream_root.empty() &&
       !same_directory(config.remote_stream_root, config.file_root)) {
     stream_root_ = std::make_unique<sandbox>(config.remote_stream_root);

@@ -53,7 +53,7 @@ class file_store {
   std::unique_ptr<sandbox> stream_root_;  // only when it differs from root_
   file_claims stream_claims_;
   std::unique_ptr<boost::asio::thread_pool> workers_;
-  std::chrono::steady_clock::time_point next_sweep_{};
+  std::chrono::steady_clock::time_point next_sweep_;
 };
 
 }  // namespace asyncsvr::files
