@@ -1,5 +1,5 @@
 // Unit tests for the buffer pool (size classes, recycling, stats, depot cap, trim, threads) and
-// the send queue built on it (coalescing, shared frames, partial writes).
+// the send queue built on it (coalescing, shared frames, handed-over buffers, partial writes).
 
 #include "asyncsvr/memory/buffer_pool.hpp"
 
@@ -449,6 +449,37 @@ BOOST_AUTO_TEST_CASE(clear_returns_everything) {
   // Usable again after clear().
   queue.append_frame(reply_text, {}, byte_order::little);
   BOOST_TEST(flatten(queue.gather()) == frame_bytes(reply_text, "", byte_order::little));
+}
+
+BOOST_AUTO_TEST_CASE(handed_over_buffers_are_queued_without_a_copy) {
+  buffer_pool pool(0, no_limit);
+  send_queue queue(pool, 4 * kib);
+  const std::string data_text = "[Response]\r\nCommand=Data\r\nCode=0";
+  const std::string chunk(1000, 'c');
+  auto payload = pool.acquire(4 * kib);
+  std::memcpy(payload.data(), chunk.data(), chunk.size());
+  const char* payload_data = payload.data();
+
+  queue.append_head(data_text, chunk.size(), byte_order::big);
+  queue.append_owned(std::move(payload), 0, chunk.size());
+  // A later small frame fills the handed-over buffer's free room after the payload.
+  queue.append_frame(reply_text, {}, byte_order::big);
+  // Only part of a buffer may be queued (what a direct write left of it).
+  auto rest = pool.acquire(4 * kib);
+  std::memcpy(rest.data(), "0123456789", 10);
+  queue.append_owned(std::move(rest), 4, 6);
+  queue.append_owned(pool.acquire(4 * kib), 0, 0);  // empty: nothing queued
+
+  const std::string expected = frame_bytes(data_text, chunk, byte_order::big) +
+                               frame_bytes(reply_text, "", byte_order::big) + "456789";
+  BOOST_TEST(queue.bytes() == expected.size());
+  const auto buffers = queue.gather();
+  BOOST_TEST_REQUIRE(buffers.size() == 3u);
+  BOOST_TEST(buffers[1].data() == static_cast<const void*>(payload_data));
+  BOOST_TEST(flatten(buffers) == expected);
+  BOOST_TEST(pool.stats().in_use_buffers == 3u);
+  queue.consume(expected.size());
+  BOOST_TEST(pool.stats().in_use_buffers == 0u);
 }
 
 // The session's writer in miniature: frames keep arriving while earlier bytes are written a few

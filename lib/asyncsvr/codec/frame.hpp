@@ -50,11 +50,18 @@ constexpr std::size_t frame_size(std::size_t text_size, std::size_t payload_size
   return frame_header_size + text_size + payload_size;
 }
 
+// Writes the two length fields of a frame with this text and payload to `out`
+// (frame_header_size bytes); for senders that write the text and payload from where they are.
+inline void write_frame_header(char* out, std::size_t text_size, std::size_t payload_size,
+                               byte_order order) noexcept {
+  store_u32(out, static_cast<std::uint32_t>(4 + text_size + payload_size), order);
+  store_u32(out + 4, static_cast<std::uint32_t>(text_size), order);
+}
+
 // Writes the whole frame to `out`, which must have frame_size(text, payload) bytes.
 inline char* write_frame(char* out, std::string_view text, std::span<const char> payload,
                          byte_order order) noexcept {
-  store_u32(out, static_cast<std::uint32_t>(4 + text.size() + payload.size()), order);
-  store_u32(out + 4, static_cast<std::uint32_t>(text.size()), order);
+  write_frame_header(out, text.size(), payload.size(), order);
   out += frame_header_size;
   std::memcpy(out, text.data(), text.size());
   out += text.size();

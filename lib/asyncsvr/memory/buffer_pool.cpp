@@ -16,6 +16,7 @@ constexpr std::size_t mmap_threshold = 64 * 1024;
 constexpr std::size_t largest_thread_cached = 64 * 1024;
 constexpr std::size_t thread_cache_bytes_per_class = 64 * 1024;
 constexpr std::size_t thread_cache_max_count = 16;
+constexpr std::size_t depot_reserve = 64;
 
 std::size_t class_index(std::size_t bytes) noexcept {
   if (bytes <= buffer_pool::smallest_class) return 0;
@@ -75,6 +76,10 @@ buffer_pool::buffer_pool(std::size_t worker_threads, std::size_t cache_limit)
     }
     caches_.push_back(std::move(cache));
   }
+  // Room for the buffers that cross threads in steady traffic (a download's chunks are taken on
+  // one thread and given back on another), so that the depot's lists do not grow during it.
+  for (auto& depot : depot_)
+    depot.free.reserve(depot_reserve);
   id_ = next_pool_id.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -1,10 +1,12 @@
 #pragma once
-// Room inside a session for the completion handlers it always has pending: the wait for data and
-// the timer (and, briefly, the strand's wrapper around a completion). Asio allocates an
+// Room inside a session for the completion handlers it has pending: the wait for data, the timer,
+// and the wait for send space while a write is blocked — the steady state of a download to a
+// reader slower than the disk (the strand's wrapper around a completion reuses the slot its
+// operation just freed). Asio allocates an
 // operation of about 200 bytes for each; taking them from the session object keeps them out of
 // malloc's heap, where thousands of long-lived operations would sit between other objects and
 // keep pages resident after a burst of connections has gone. A request that finds no free slot
-// (a third operation at once, e.g. a blocked write) falls back to operator new.
+// (a fourth operation at once, which the session never starts) falls back to operator new.
 //
 // Thread-safety: allocate() and deallocate() may race (the reactor frees an operation on one
 // thread while the session's strand starts another on a different one), so slots are claimed
@@ -22,7 +24,7 @@ namespace asyncsvr::net {
 class handler_memory {
  public:
   static constexpr std::size_t slot_size = 208;
-  static constexpr std::size_t slot_count = 2;
+  static constexpr std::size_t slot_count = 3;
 
   handler_memory() = default;
   handler_memory(const handler_memory&) = delete;

@@ -7,27 +7,64 @@
 
 namespace asyncsvr::net {
 
-void send_queue::append_frame(std::string_view text, std::span<const char> payload,
-                              byte_order order) {
-  const std::size_t size = codec::frame_size(text.size(), payload.size());
+void send_queue::push(segment s) {
+  if (segments_.size() == segments_.capacity()) {
+    // Full: drop the spent segments before growing; a queue that never drains completely (a
+    // download to a busy reader) then reuses its room instead of growing now and then.
+    if (head_ > 0) {
+      segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+    // Past the two inline segments (a download keeps a few frames queued, each a header and a
+    // handed-over chunk), room for a working set at once rather than step by step.
+    if (segments_.size() == segments_.capacity() && segments_.capacity() < spilled_capacity) {
+      segments_.reserve(spilled_capacity);
+    }
+  }
+  segments_.push_back(std::move(s));
+}
+
+char* send_queue::extend(std::size_t size) {
   // Coalesce into the last buffer when it has room: many small replies then leave in one
   // contiguous piece and the pool is touched once per batch, not once per frame.
-  if (head_ < segments_.size()) {
+  if (head_ < segments_.size() && segments_.back().owned) {
     auto& tail = segments_.back();
-    if (tail.owned && tail.owned.capacity() - tail.size >= size) {
-      codec::write_frame(tail.owned.data() + tail.size, text, payload, order);
+    // A handed-over buffer's bytes may start past its beginning; what follows them is free.
+    const auto used = static_cast<std::size_t>(tail.data - tail.owned.data()) + tail.size;
+    if (tail.owned.capacity() - used >= size) {
       tail.size += size;
       bytes_ += size;
-      return;
+      return tail.owned.data() + used;
     }
   }
   segment s;
   s.owned = pool_.acquire(std::max(size, segment_size_));
   s.data = s.owned.data();
   s.size = size;
-  codec::write_frame(s.owned.data(), text, payload, order);
-  segments_.push_back(std::move(s));
+  push(std::move(s));
   bytes_ += size;
+  return segments_.back().owned.data();
+}
+
+void send_queue::append_frame(std::string_view text, std::span<const char> payload,
+                              byte_order order) {
+  codec::write_frame(extend(codec::frame_size(text.size(), payload.size())), text, payload, order);
+}
+
+void send_queue::append_head(std::string_view text, std::size_t payload_size, byte_order order) {
+  char* out = extend(codec::frame_size(text.size(), 0));
+  codec::write_frame_header(out, text.size(), payload_size, order);
+  std::memcpy(out + codec::frame_header_size, text.data(), text.size());
+}
+
+void send_queue::append_owned(memory::buffer bytes, std::size_t offset, std::size_t size) {
+  if (size == 0) return;
+  segment s;
+  s.data = bytes.data() + offset;
+  s.size = size;
+  s.owned = std::move(bytes);
+  bytes_ += size;
+  push(std::move(s));
 }
 
 void send_queue::append_shared(std::shared_ptr<const std::string> bytes) {
@@ -37,7 +74,7 @@ void send_queue::append_shared(std::shared_ptr<const std::string> bytes) {
   s.size = bytes->size();
   s.shared = std::move(bytes);
   bytes_ += s.size;
-  segments_.push_back(std::move(s));
+  push(std::move(s));
 }
 
 void send_queue::append_rest(std::span<const boost::asio::const_buffer> pieces, std::size_t skip) {
@@ -57,13 +94,14 @@ void send_queue::append_rest(std::span<const boost::asio::const_buffer> pieces, 
     if (length > 0) std::memcpy(out, data + skipped, length);
     out += length;
   }
-  segments_.push_back(std::move(s));
+  push(std::move(s));
   bytes_ += size;
 }
 
 std::span<const boost::asio::const_buffer> send_queue::gather(std::size_t max_buffers) {
   thread_local std::vector<boost::asio::const_buffer> gather_;
   gather_.clear();
+  gather_.reserve(max_buffers);  // once per thread and size: never during steady traffic
   for (std::size_t i = head_; i < segments_.size() && gather_.size() < max_buffers; ++i) {
     const std::size_t skip = i == head_ ? head_offset_ : 0;
     gather_.emplace_back(segments_[i].data + skip, segments_[i].size - skip);
@@ -85,12 +123,9 @@ void send_queue::consume(std::size_t n) noexcept {
     ++head_;
     head_offset_ = 0;
   }
+  // A queue that never fully drains drops its spent segments in push(), when it needs room.
   if (head_ == segments_.size()) {
     segments_.clear();  // keeps capacity: steady-state appends do not allocate
-    head_ = 0;
-  } else if (head_ >= 64 && head_ * 2 >= segments_.size()) {
-    // A queue that never fully drains would otherwise grow its vector of spent segments.
-    segments_.erase(segments_.begin(), segments_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }
 }

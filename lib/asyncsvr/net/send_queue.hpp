@@ -1,7 +1,8 @@
 #pragma once
-// A session's outbound bytes: frames copied into pooled buffers (small frames share a buffer)
-// and shared immutable frames (broadcasts) queued by reference. The writer asks for one gather
-// list of everything pending, writes what the socket takes, and consumes that many bytes.
+// A session's outbound bytes: frames copied into pooled buffers (small frames share a buffer),
+// shared immutable frames (broadcasts) queued by reference, and pooled buffers handed over whole
+// (file chunks read straight into them). The writer asks for one gather list of everything
+// pending, writes what the socket takes, and consumes that many bytes.
 //
 // Thread-safety: none; a session touches its queue only on its strand.
 
@@ -27,6 +28,10 @@ class send_queue {
 
   void append_frame(std::string_view text, std::span<const char> payload, byte_order order);
   void append_shared(std::shared_ptr<const std::string> bytes);
+  // The header and text of a frame whose payload (payload_size bytes) the caller queues next.
+  void append_head(std::string_view text, std::size_t payload_size, byte_order order);
+  // Takes over `bytes` and queues its bytes [offset, offset + size) without copying them.
+  void append_owned(memory::buffer bytes, std::size_t offset, std::size_t size);
   // Copies the bytes of `pieces`, as if concatenated, from offset `skip` on: what a direct write
   // of a frame left unwritten.
   void append_rest(std::span<const boost::asio::const_buffer> pieces, std::size_t skip);
@@ -48,6 +53,12 @@ class send_queue {
     const char* data = nullptr;
     std::size_t size = 0;
   };
+
+  // Room for `size` more bytes at the end of the queue, in the last owned buffer if they fit.
+  char* extend(std::size_t size);
+
+  static constexpr std::size_t spilled_capacity = 32;
+  void push(segment s);
 
   memory::buffer_pool& pool_;
   std::size_t segment_size_;

@@ -1,5 +1,6 @@
 #include "asyncsvr/net/session.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <boost/asio/bind_executor.hpp>
@@ -30,6 +31,20 @@ bool is_expected_ending(const boost::system::error_code& ec) noexcept {
   return ec == error::eof || ec == error::connection_reset || ec == error::operation_aborted ||
          ec == error::broken_pipe || ec == error::connection_aborted;
 }
+
+// A frame as one gather write sends it: its length fields, its text and its payload.
+struct frame_pieces {
+  frame_pieces(std::string_view text, std::span<const char> payload, byte_order order) noexcept
+      : all{boost::asio::buffer(header), boost::asio::buffer(text),
+            boost::asio::buffer(payload.data(), payload.size())} {
+    codec::write_frame_header(header, text.size(), payload.size(), order);
+  }
+  frame_pieces(const frame_pieces&) = delete;  // `all` points into `header`
+  frame_pieces& operator=(const frame_pieces&) = delete;
+
+  char header[codec::frame_header_size];
+  std::array<boost::asio::const_buffer, 3> all;
+};
 
 close_reason reason_for(codec::result_code code) noexcept {
   switch (code) {
@@ -224,33 +239,58 @@ void session::send(std::string_view text, std::span<const char> payload) {
   // Once a final frame is queued nothing may follow it (§2.3), not even a late reply.
   if (state_ != state::open) return;
   context_.metrics.frames_out.add();
-  if (payload.size() >= direct_write_threshold && !write_waiting_) {
-    flush();  // what is queued goes first, so that replies stay in order
-    if (queue_.empty() && !write_waiting_ && state_ == state::open) {
-      write_directly(text, payload);
-      return;
-    }
+  const bool direct = payload.size() >= direct_write_threshold && may_write_directly();
+  if (state_ != state::open) return;  // the flush before a direct write found the peer gone
+  if (direct) {
+    // A large payload goes to the socket straight from where it lies (for an echo, the receive
+    // buffer) instead of being copied into the queue first; only what the socket does not take
+    // now is copied.
+    const frame_pieces frame(text, payload, context_.limits.byte_order);
+    const auto written = write_directly(frame.all);
+    if (!written) return;
+    queue_.append_rest(frame.all, *written);
+  } else {
+    queue_.append_frame(text, payload, context_.limits.byte_order);
   }
-  queue_.append_frame(text, payload, context_.limits.byte_order);
   queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
 }
 
-void session::write_directly(std::string_view text, std::span<const char> payload) {
-  // A large payload goes to the socket straight from where it lies (for an echo, the receive
-  // buffer) instead of being copied into the queue first; only what the socket does not take
-  // now is copied.
-  char header[codec::frame_header_size];
-  codec::store_u32(header, static_cast<std::uint32_t>(4 + text.size() + payload.size()),
-                   context_.limits.byte_order);
-  codec::store_u32(header + 4, static_cast<std::uint32_t>(text.size()), context_.limits.byte_order);
-  const std::array<boost::asio::const_buffer, 3> pieces{
-      boost::asio::buffer(header), boost::asio::buffer(text),
-      boost::asio::buffer(payload.data(), payload.size())};
+void session::send(std::string_view text, memory::buffer payload, std::size_t size) {
+  if (state_ != state::open) return;
+  context_.metrics.frames_out.add();
+  const auto order = context_.limits.byte_order;
+  const bool direct = size >= direct_write_threshold && may_write_directly();
+  if (state_ != state::open) return;
+  if (direct) {
+    const frame_pieces frame(text, {payload.data(), size}, order);
+    const auto written = write_directly(frame.all);
+    if (!written) return;
+    // Only the unwritten part of the header and text is copied; the payload's rest stays in
+    // its buffer.
+    const std::size_t head = codec::frame_size(text.size(), 0);
+    queue_.append_rest(std::span(frame.all).first(2), std::min(*written, head));
+    const std::size_t sent = *written > head ? *written - head : 0;
+    queue_.append_owned(std::move(payload), sent, size - sent);
+  } else {
+    queue_.append_head(text, size, order);
+    queue_.append_owned(std::move(payload), 0, size);
+  }
+  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+}
+
+bool session::may_write_directly() {
+  if (write_waiting_) return false;
+  flush();  // what is queued goes first, so that frames stay in order
+  return queue_.empty() && !write_waiting_;
+}
+
+std::optional<std::size_t> session::write_directly(
+    std::span<const boost::asio::const_buffer> pieces) {
   boost::system::error_code ec;
   const std::size_t written = socket_.write_some(pieces, ec);
   if (ec && ec != boost::asio::error::would_block) {
     on_io_error(ec, "write");
-    return;
+    return std::nullopt;
   }
   if (written > 0) {
     context_.metrics.bytes_out.add(written);
@@ -259,8 +299,7 @@ void session::write_directly(std::string_view text, std::span<const char> payloa
     last_write_progress_ = now;
     touch(now);
   }
-  queue_.append_rest(pieces, written);
-  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+  return written;
 }
 
 bool session::push_shared(const std::shared_ptr<const std::string>& frame) {

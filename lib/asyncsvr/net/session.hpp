@@ -86,6 +86,9 @@ class session : public connection, public std::enable_shared_from_this<session> 
 
   // Queues one frame; it leaves with the next flush (end of the current handler).
   void send(std::string_view text, std::span<const char> payload = {});
+  // The same for a payload made of the first `size` bytes of a pooled buffer, which the session
+  // takes over instead of copying (file chunks read straight into it).
+  void send(std::string_view text, memory::buffer payload, std::size_t size);
   // §2.3: queue a Disconnect notice, ignore further requests, close once it is written.
   void disconnect(codec::result_code reason, std::string_view message);
   // Queues a final reply (framing and text errors, §3.3) and closes once it is written.
@@ -130,7 +133,12 @@ class session : public connection, public std::enable_shared_from_this<session> 
   bool may_read() const noexcept;
 
   void flush();
-  void write_directly(std::string_view text, std::span<const char> payload);
+  // Whether a frame with a large payload may go to the socket at once: only when everything
+  // queued before it could be written now. The session may have closed meanwhile.
+  bool may_write_directly();
+  // Writes what the socket takes of a frame now; returns the bytes written (the caller queues
+  // the rest), or nothing if the write failed and the session closed.
+  std::optional<std::size_t> write_directly(std::span<const boost::asio::const_buffer> pieces);
   void on_writable(const boost::system::error_code& ec);
   void resume_after_backpressure();
 
