@@ -1,17 +1,15 @@
 #include "user_command.hpp"
 
-#include <cerrno>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <string>
-#include <system_error>
-#include <termios.h>
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
 
 #include "asyncsvr/auth/add_user.hpp"
+#include "asyncsvr/auth/password_prompt.hpp"
 
 namespace asyncsvr::app {
 namespace {
@@ -30,48 +28,10 @@ struct usage_error : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-std::string read_line(std::istream& in) {
-  std::string line;
-  std::getline(in, line);
-  if (line.ends_with('\r')) line.pop_back();
-  return line;
-}
-
-// Restores the terminal on every way out, exceptions included, so a failed prompt never leaves
-// the operator's shell without echo.
-class echo_off {
- public:
-  echo_off() {
-    if (::tcgetattr(STDIN_FILENO, &saved_) != 0) {
-      throw std::system_error(errno, std::generic_category(), "cannot read terminal settings");
-    }
-    termios silent = saved_;
-    silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    if (::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent) != 0) {
-      throw std::system_error(errno, std::generic_category(), "cannot turn terminal echo off");
-    }
-  }
-  echo_off(const echo_off&) = delete;
-  echo_off& operator=(const echo_off&) = delete;
-  ~echo_off() { ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_); }
-
- private:
-  termios saved_{};
-};
-
-std::string prompt_without_echo(const char* prompt) {
-  std::cerr << prompt << std::flush;
-  const echo_off guard;
-  auto password = read_line(std::cin);
-  // The operator's Enter was not echoed either.
-  std::cerr << '\n';
-  return password;
-}
-
 std::string read_password_from_stdin() {
-  if (::isatty(STDIN_FILENO) == 0) return read_line(std::cin);
-  auto password = prompt_without_echo("Password: ");
-  if (password != prompt_without_echo("Retype password: ")) {
+  if (::isatty(STDIN_FILENO) == 0) return auth::read_line(std::cin);
+  auto password = auth::prompt_without_echo("Password: ");
+  if (password != auth::prompt_without_echo("Retype password: ")) {
     throw std::invalid_argument("the passwords do not match");
   }
   return password;

@@ -1,12 +1,13 @@
 #include "asyncsvr/client/connection.hpp"
 
+#include <array>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
 #include "asyncsvr/auth/password_hash.hpp"
 #include "asyncsvr/codec/command_text.hpp"
-#include "asyncsvr/codec/frame.hpp"
 
 namespace asyncsvr::client {
 
@@ -44,6 +45,7 @@ void connection::run(Start&& start, std::chrono::milliseconds timeout) {
       throw timeout_error("timed out after " + std::to_string(timeout.count()) + " ms");
     }
   }
+  if (result == boost::asio::error::eof) throw error("the server closed the connection");
   if (result) throw error(result.message());
 }
 
@@ -56,12 +58,20 @@ void connection::send_raw(std::span<const char> bytes) {
 }
 
 void connection::send(std::string_view command, key_list keys, std::span<const char> payload) {
+  send(command, key_span(keys.begin(), keys.size()), payload);
+}
+
+void connection::send(std::string_view command, key_span keys, std::span<const char> payload) {
   auto builder = codec::begin_request(request_text_, command);
   for (const auto& [key, value] : keys)
     builder.add(key, value);
-  out_.clear();
-  codec::append_frame(out_, request_text_, payload, options_.byte_order);
-  send_raw(out_);
+  out_.resize(codec::frame_header_size);
+  codec::write_frame_header(out_.data(), request_text_.size(), payload.size(), options_.byte_order);
+  out_ += request_text_;
+  // One gather write: a bulk payload (Upload Data) goes out without being copied into out_.
+  const std::array<boost::asio::const_buffer, 2> buffers{
+      boost::asio::buffer(out_), boost::asio::buffer(payload.data(), payload.size())};
+  run([&](auto done) { boost::asio::async_write(socket_, buffers, done); }, options_.timeout);
 }
 
 void connection::read_exactly(char* data, std::size_t size, std::chrono::milliseconds timeout) {
@@ -69,7 +79,7 @@ void connection::read_exactly(char* data, std::size_t size, std::chrono::millise
       timeout);
 }
 
-message connection::receive() {
+codec::frame connection::read_frame() {
   char header[codec::frame_header_size];
   read_exactly(header, sizeof header, options_.timeout);
   const auto packet_length = codec::load_u32(header, options_.byte_order);
@@ -81,10 +91,33 @@ message connection::receive() {
   in_.resize(packet_length - 4);
   read_exactly(in_.data(), in_.size(), options_.timeout);
   const std::string_view body(in_);
-  return parse_message(body.substr(0, command_length), body.substr(command_length));
+  const auto payload = body.substr(command_length);
+  return {body.substr(0, command_length), {payload.data(), payload.size()}};
+}
+
+message connection::receive() {
+  const auto frame = read_frame();
+  return parse_message(frame.text, {frame.payload.data(), frame.payload.size()});
+}
+
+message connection::receive_in_place(std::string_view& payload) {
+  const auto frame = read_frame();
+  payload = {frame.payload.data(), frame.payload.size()};
+  return parse_message(frame.text, {});
+}
+
+bool connection::input_pending() {
+  boost::system::error_code ec;
+  const auto bytes = socket_.available(ec);
+  // A failed socket counts as pending: the caller's next receive reports the failure.
+  return ec || bytes > 0;
 }
 
 message connection::call(std::string_view command, key_list keys, std::span<const char> payload) {
+  return call(command, key_span(keys.begin(), keys.size()), payload);
+}
+
+message connection::call(std::string_view command, key_span keys, std::span<const char> payload) {
   send(command, keys, payload);
   for (;;) {
     auto m = receive();

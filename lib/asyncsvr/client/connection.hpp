@@ -19,6 +19,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "asyncsvr/client/message.hpp"
+#include "asyncsvr/codec/frame.hpp"
 #include "asyncsvr/config/server_config.hpp"
 
 namespace asyncsvr::client {
@@ -42,7 +43,10 @@ struct options {
   std::string bind_address;  // local address to connect from; empty = any
 };
 
-using key_list = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+using key_value = std::pair<std::string_view, std::string_view>;
+using key_list = std::initializer_list<key_value>;
+// Keys assembled at run time, e.g. a DeleteFile with one repeated Item per file.
+using key_span = std::span<const key_value>;
 
 class connection {
  public:
@@ -50,15 +54,23 @@ class connection {
   connection(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
              std::uint8_t flag, options opts = {});
 
-  // Sends one request frame.
+  // Sends one request frame. The payload is written from the caller's memory, not copied.
   void send(std::string_view command, key_list keys = {}, std::span<const char> payload = {});
+  void send(std::string_view command, key_span keys, std::span<const char> payload = {});
   // Sends bytes as they are (for malformed-input tests).
   void send_raw(std::span<const char> bytes);
   // The next frame from the server, pushes included.
   message receive();
+  // The same, but the payload stays in the connection's buffer and `payload` views it until the
+  // next receive: bulk data (Download pushes) is then handled without a copy.
+  message receive_in_place(std::string_view& payload);
+  // True when the server has sent something not yet received, or the socket failed: lets a
+  // client that expects no reply (Upload Data) notice an error reply or a Disconnect early.
+  bool input_pending();
   // Sends a request and returns its reply: the next frame named like the command, or a
   // Disconnect notice. Pushes that arrive first are kept in pushes().
   message call(std::string_view command, key_list keys = {}, std::span<const char> payload = {});
+  message call(std::string_view command, key_span keys, std::span<const char> payload = {});
   // Login with the wire form of `password` (§6.2); returns the reply.
   message login(std::string_view user, std::string_view password,
                 std::string_view capabilities = {});
@@ -79,6 +91,7 @@ class connection {
   template <class Start>
   void run(Start&& start, std::chrono::milliseconds timeout);
   void read_exactly(char* data, std::size_t size, std::chrono::milliseconds timeout);
+  codec::frame read_frame();  // views into in_
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::socket socket_;
