@@ -2,7 +2,7 @@
 # The benchmark suite (docs/BENCHMARKS.md): asyncsvr against our raw Boost.Asio echo baseline,
 # side by side, as ratios, with PASS/FAIL against the acceptance targets.
 #
-#   scripts/bench.sh [--quick] [--rounds R] [--help]
+#   scripts/bench.sh [--quick] [--rounds R] [--only SECTIONS] [--help]
 #
 # BUILD_DIR (default build/) selects the Release build to use; it is configured and built when
 # needed. Servers are pinned to CPU 0 and the load generator to CPU 1; the two servers are
@@ -19,16 +19,19 @@ fi
 
 usage() {
   cat <<'EOF'
-Usage: scripts/bench.sh [--quick] [--rounds R] [--help]
+Usage: scripts/bench.sh [--quick] [--rounds R] [--only SECTIONS] [--help]
 
   --quick      the headline scenarios only (2-3 minutes): 100 connections x 16 B at depth 1
-               and 16, 100 x 16 KiB, then the idle-capacity and RSS-recovery checks
+               and 16, 100 x 16 KiB, then the idle-capacity and RSS-recovery checks, then
+               the file transfers
   --rounds R   interleaved rounds per scenario; each figure is the median (default 5)
+  --only S     a comma-separated subset of the sections throughput, capacity, files
   --help       this text
 
 Environment: BUILD_DIR (default build), SERVER_CPU (default 0), GENERATOR_CPU (default 1),
 DURATION / WARMUP (seconds per throughput run; default 2/1 with --quick, 5/2 otherwise),
-CAPACITY_CONNECTIONS (default 10000), QUIET_WAIT (longest wait in seconds before each run for
+CAPACITY_CONNECTIONS (default 10000), FILE_SIZE_MIB (size of the file transferred; default 1024),
+QUIET_WAIT (longest wait in seconds before each run for
 other processes to use less than 10 % of a CPU; default 30), BENCH_NICE (niceness of the servers
 and the generator; default -10 when allowed, so that background jobs disturb them less).
 
@@ -39,6 +42,7 @@ EOF
 
 quick=0
 rounds=5
+sections="throughput,capacity,files"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -47,10 +51,18 @@ while [ $# -gt 0 ]; do
       rounds="$2"
       shift
       ;;
+    --only)
+      [ $# -ge 2 ] || { echo "bench.sh: --only needs a list of sections" >&2; exit 2; }
+      sections="$2"
+      shift
+      ;;
     -h | --help) usage; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
   esac
   shift
+done
+for s in ${sections//,/ }; do
+  case "$s" in throughput | capacity | files) ;; *) echo "bench.sh: unknown section '$s'" >&2; exit 2 ;; esac
 done
 case "$rounds" in '' | *[!0-9]* | 0) echo "bench.sh: --rounds must be a positive number" >&2; exit 2 ;; esac
 
@@ -95,7 +107,7 @@ if [ -f "$build_dir/CMakeCache.txt" ]; then
 else
   cmake -G Ninja -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-ninja -C "$build_dir" -j2 asyncsvr asio_echo asyncsvr-bench >/dev/null
+ninja -C "$build_dir" -j2 asyncsvr asio_echo tcp_copy asyncsvr-bench asyncsvr-cli >/dev/null
 asyncsvr="$build_dir/app/asyncsvr/asyncsvr"
 echo_server="$build_dir/bench/asio_echo"
 generator="$build_dir/app/asyncsvr-bench/asyncsvr-bench"
@@ -497,14 +509,18 @@ run_capacity() {
 
 echo "bench.sh: servers on CPU $server_cpu, generator on CPU $generator_cpu, $rounds interleaved" \
   "rounds, ${warmup}s warm-up + ${duration}s per run; raw results in $results" >&2
-run_throughput_scenarios
-run_capacity
+# shellcheck source=bench/files.sh
+source scripts/bench/files.sh
+section() { [[ ",$sections," == *",$1,"* ]]; }
+section throughput && run_throughput_scenarios
+section capacity && run_capacity
+section files && run_file_scenarios
 
 # --- the table ---------------------------------------------------------------------------------
 passed="$(awk '$NF == "PASS"' "$rows" | wc -l)"
 judged="$(awk '$NF == "PASS" || $NF == "FAIL"' "$rows" | wc -l)"
 {
-  echo "asyncsvr vs. asio_echo baseline — $(date -u '+%Y-%m-%d %H:%M:%SZ'), commit $commit"
+  echo "asyncsvr vs. baselines (asio_echo; tcp_copy for files) — $(date -u '+%Y-%m-%d %H:%M:%SZ'), commit $commit"
   echo "$(uname -sr), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- |
     sed 's/^ *//')); servers on CPU $server_cpu, generator on CPU $generator_cpu"
   echo "medians of $rounds interleaved rounds (order alternating), ${warmup}s warm-up +" \
