@@ -18,6 +18,7 @@ namespace {
 // Big enough that one read usually takes everything a pipelining client sent; it is held only
 // while bytes are being processed, so its size costs nothing on idle sessions.
 constexpr std::size_t receive_buffer_size = 64 * 1024;
+constexpr int max_reads_per_wakeup = 8;
 // Small replies share send buffers of this size.
 constexpr std::size_t send_segment_size = 16 * 1024;
 // Payloads at least this large are written from where they lie, not copied into the queue.
@@ -139,31 +140,36 @@ void session::on_readable(const boost::system::error_code& ec) {
 }
 
 void session::read_and_process() {
-  if (!may_read()) return;
-  if (!rx_) {
-    rx_ = context_.pool.acquire(receive_buffer_size);
-    rx_begin_ = rx_end_ = 0;
-  }
-  boost::system::error_code ec;
-  const std::size_t n =
-      socket_.read_some(boost::asio::buffer(rx_.data() + rx_end_, rx_.capacity() - rx_end_), ec);
-  if (ec == boost::asio::error::would_block) return;
-  if (ec) {
-    if (ec == boost::asio::error::eof) {
-      // §2.3: the peer is done sending; finish writing what is queued, then close.
-      begin_closing(close_reason::peer_closed, false);  // the caller's flush() closes
+  // A read that fills the buffer leaves more in the socket (a stream of large frames, an upload):
+  // read on rather than wait for the next readiness event, a few times, so that one busy peer
+  // does not keep this thread from the other sessions it serves.
+  for (int reads = 0; reads < max_reads_per_wakeup && may_read(); ++reads) {
+    if (!rx_) {
+      rx_ = context_.pool.acquire(receive_buffer_size);
+      rx_begin_ = rx_end_ = 0;
+    }
+    const std::size_t room = rx_.capacity() - rx_end_;
+    boost::system::error_code ec;
+    const std::size_t n = socket_.read_some(boost::asio::buffer(rx_.data() + rx_end_, room), ec);
+    if (ec == boost::asio::error::would_block) return;
+    if (ec) {
+      if (ec == boost::asio::error::eof) {
+        // §2.3: the peer is done sending; finish writing what is queued, then close.
+        begin_closing(close_reason::peer_closed, false);  // the caller's flush() closes
+        return;
+      }
+      on_io_error(ec, "read");
       return;
     }
-    on_io_error(ec, "read");
-    return;
+    context_.metrics.bytes_in.add(n);
+    if (state_ == state::closing) {
+      rx_begin_ = rx_end_ = 0;  // after a final notice, input is read and discarded (§2.3)
+      return;
+    }
+    rx_end_ += n;
+    process_frames();
+    if (n < room) return;  // the socket had no more
   }
-  context_.metrics.bytes_in.add(n);
-  if (state_ == state::closing) {
-    rx_begin_ = rx_end_ = 0;  // after a final notice, input is read and discarded (§2.3)
-    return;
-  }
-  rx_end_ += n;
-  process_frames();
 }
 
 void session::process_frames() {
