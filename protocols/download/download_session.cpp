@@ -133,12 +133,17 @@ void download_session::read_chunk(std::shared_ptr<push> p, memory::buffer chunk,
   //                                     pread on a worker   pread on the strand   this
   //   ext4, page-cached, 1 MiB chunks          2291               2391            2323
   //   ext4, page-cached, 64 KiB chunks         1294               1909            1850
-  //   tmpfs, 1 MiB chunks                      1792               2068      (the worker)
-  //   tmpfs, 64 KiB chunks                     1050               1584      (the worker)
+  //   tmpfs, 1 MiB chunks                      1792               2068      (the strand)
+  //   tmpfs, 64 KiB chunks                     1050               1584      (the strand)
   // A worker costs two thread hand-offs per chunk, which small chunks feel. But a pread on the
   // strand may wait for the disk and stall every session of this I/O thread; a read of what the
   // page cache holds never waits, and holds the thread no longer than the copy (tens of µs per
-  // MiB), which the socket write of the same bytes costs anyway. tmpfs cannot say what is cached.
+  // MiB), which the socket write of the same bytes costs anyway. tmpfs cannot say what is cached,
+  // but all of it is in memory, so it is read here too.
+  if (p->in_memory) {
+    const auto result = read_at(p->file.get(), offset, chunk.data(), size);
+    return chunk_ready(p, std::move(chunk), size, result);
+  }
   const std::size_t cached = read_cached(p->file.get(), offset, chunk.data(), size);
   if (cached == size) return chunk_ready(p, std::move(chunk), size, {size, 0});
   auto self = std::static_pointer_cast<download_session>(shared_from_this());

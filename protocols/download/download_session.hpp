@@ -6,8 +6,9 @@
 // A push has one chunk read at a time into a pooled buffer, which is then handed to the session
 // (not copied) and queued, but only while fewer than download_inflight of the push's Data frames
 // are still queued; the session's write progress starts the next read. A chunk in the page cache
-// is copied on the strand, anything that needs the disk is read on a file worker (see
-// read_chunk). Requests keep being served meanwhile (§11.4).
+// is copied on the strand, and so is every chunk of a file held in memory (tmpfs); anything that
+// needs the disk is read on a file worker (see read_chunk). Requests keep being served meanwhile
+// (§11.4).
 
 #include <cstdint>
 #include <memory>
@@ -34,9 +35,15 @@ class download_session final : public file_session {
   struct push {
     push(files::unique_fd opened, std::uint64_t offset, std::uint64_t size, std::size_t chunk_size,
          std::size_t inflight)
-        : file(std::move(opened)), next(offset), end(size), chunk(chunk_size), queued(inflight) {}
+        : file(std::move(opened)),
+          in_memory(is_memory_backed(file.get())),
+          next(offset),
+          end(size),
+          chunk(chunk_size),
+          queued(inflight) {}
 
     const files::unique_fd file;  // read as it was when opened, whatever replaces it later
+    const bool in_memory;         // tmpfs: every read is a copy, never a wait for the disk
     std::uint64_t next;           // file offset of the next chunk to read
     const std::uint64_t end;      // the file's size when opened
     const std::size_t chunk;

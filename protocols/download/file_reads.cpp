@@ -1,6 +1,8 @@
 #include "file_reads.hpp"
 
 #include <cerrno>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -18,6 +20,12 @@ std::size_t read_cached(int fd, std::uint64_t offset, char* out, std::size_t siz
     done += static_cast<std::size_t>(n);
   }
   return done;
+}
+
+bool is_memory_backed(int fd) noexcept {
+  struct statfs fs {};
+  if (::fstatfs(fd, &fs) != 0) return false;  // unknown: treat as a disk, the safe assumption
+  return fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC;
 }
 
 read_result read_at(int fd, std::uint64_t offset, char* out, std::size_t size) noexcept {

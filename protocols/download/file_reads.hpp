@@ -18,6 +18,10 @@ struct read_result {
 // on any error, and at once on file systems that cannot tell (tmpfs). Returns the bytes read.
 std::size_t read_cached(int fd, std::uint64_t offset, char* out, std::size_t size) noexcept;
 
+// Whether the file lives in memory (tmpfs, ramfs): reading it waits for a disk only if the
+// system swapped it out, so it may be read on an I/O thread.
+bool is_memory_backed(int fd) noexcept;
+
 // Reads `size` bytes at `offset`, waiting for the disk as needed; stops early only at the end
 // of the file (it shrank) or on an error. Blocks: file workers only.
 read_result read_at(int fd, std::uint64_t offset, char* out, std::size_t size) noexcept;
