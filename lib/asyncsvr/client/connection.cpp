@@ -13,6 +13,19 @@ namespace asyncsvr::client {
 
 using tcp = boost::asio::ip::tcp;
 
+namespace {
+
+// A completion condition for whole transfers. Asio's transfer_all moves at most 64 KiB per
+// system call; a 1 MiB Download chunk would then take sixteen reads, each followed by a wait.
+struct all_at_once {
+  std::size_t total;
+  std::size_t operator()(const boost::system::error_code& ec, std::size_t done) const noexcept {
+    return ec ? 0 : total - done;
+  }
+};
+
+}  // namespace
+
 connection::connection(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
                        std::uint8_t flag, options opts)
     : io_(io), socket_(io), options_(std::move(opts)) {
@@ -71,11 +84,19 @@ void connection::send(std::string_view command, key_span keys, std::span<const c
   // One gather write: a bulk payload (Upload Data) goes out without being copied into out_.
   const std::array<boost::asio::const_buffer, 2> buffers{
       boost::asio::buffer(out_), boost::asio::buffer(payload.data(), payload.size())};
-  run([&](auto done) { boost::asio::async_write(socket_, buffers, done); }, options_.timeout);
+  run(
+      [&](auto done) {
+        boost::asio::async_write(socket_, buffers, all_at_once{boost::asio::buffer_size(buffers)},
+                                 done);
+      },
+      options_.timeout);
 }
 
 void connection::read_exactly(char* data, std::size_t size, std::chrono::milliseconds timeout) {
-  run([&](auto done) { boost::asio::async_read(socket_, boost::asio::buffer(data, size), done); },
+  run(
+      [&](auto done) {
+        boost::asio::async_read(socket_, boost::asio::buffer(data, size), all_at_once{size}, done);
+      },
       timeout);
 }
 
