@@ -1,7 +1,8 @@
 // The baseline for file-transfer benchmarks: a raw TCP copy of a file with no protocol at all,
-// a blocking read/write loop at each end, the receiving side flushing to disk like asyncsvr's
-// Eof does. asyncsvr's Upload and Download throughput are reported as ratios against it
-// (docs/BENCHMARKS.md).
+// a blocking read/write loop at each end. The receiving side does the least any server must do
+// so that nobody sees half a file, as asyncsvr's Upload does: it writes a temporary file, flushes
+// it and renames it onto the name. asyncsvr's Upload and Download throughput are reported as
+// ratios against it (docs/BENCHMARKS.md).
 //
 //   tcp_copy serve --port P --dir DIR       serves one transfer at a time, for ever
 //   tcp_copy put   --port P NAME LOCAL      sends LOCAL, stored as DIR/NAME
@@ -87,11 +88,13 @@ void serve(int port, const std::string& dir) {
     read_exactly(peer, name.data(), name.size());
     const std::string path = dir + "/" + name;
     if (header[0] == 'U') {
-      const int file = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const std::string staged = path + ".tmp";
+      const int file = ::open(staged.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (file < 0) die("open for writing");
       copy(peer, file);
       if (::fsync(file) != 0) die("fsync");
       ::close(file);
+      if (::rename(staged.c_str(), path.c_str()) != 0) die("rename");
       write_all(peer, "K", 1);
     } else {
       const int file = ::open(path.c_str(), O_RDONLY);
