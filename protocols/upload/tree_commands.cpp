@@ -26,23 +26,34 @@ std::string system_message(int error) {
 
 }  // namespace
 
-void upload_session::create_dir(const net::request& r) {
+std::optional<upload_session::dir_entry> upload_session::directory_entry(const net::request& r) {
   net::key_reader keys(r);
   const auto parent_value = keys.text("ParentDir", net::presence::required);
   const auto name_value = keys.text("DirName", net::presence::required);
-  if (!keys.ok()) return reply_error(r, keys.error(), keys.problem());
+  if (!keys.ok()) {
+    reply_error(r, keys.error(), keys.problem());
+    return std::nullopt;
+  }
   // The name first: an empty one is a ParameterError, which goes before any PathNotAllowed (§6.4).
-  const auto name = checked(r, *name_value, files::path_kind::name);
-  if (!name) return;
+  auto name = checked(r, *name_value, files::path_kind::name);
+  if (!name) return std::nullopt;
   const auto parent = checked(r, *parent_value, files::path_kind::dir);
-  if (!parent) return;
-  const files::unique_fd parent_fd = open_dir(r, *parent);
-  if (!parent_fd) return;
-  if (::mkdirat(parent_fd.get(), name->c_str(), 0755) == 0) return reply_ok(r);
+  if (!parent) return std::nullopt;
+  files::unique_fd parent_fd = open_dir(r, *parent);
+  if (!parent_fd) return std::nullopt;
+  return dir_entry{std::move(parent_fd), std::move(*name)};
+}
+
+void upload_session::create_dir(const net::request& r) {
+  const auto entry = directory_entry(r);
+  if (!entry) return;
+  const int parent_fd = entry->parent.get();
+  const std::string& name = entry->name;
+  if (::mkdirat(parent_fd, name.c_str(), 0755) == 0) return reply_ok(r);
   const int error = errno;
   if (error == EEXIST) {
     // An existing directory of that name is success (§10.3); anything else there is not.
-    switch (files::status_at(parent_fd.get(), *name).type) {
+    switch (files::status_at(parent_fd, name).type) {
       case files::entry_type::directory:
         return reply_ok(r);
       case files::entry_type::symlink:  // never treated as the directory it may point to
@@ -55,18 +66,11 @@ void upload_session::create_dir(const net::request& r) {
 }
 
 void upload_session::delete_dir(const net::request& r) {
-  net::key_reader keys(r);
-  const auto parent_value = keys.text("ParentDir", net::presence::required);
-  const auto name_value = keys.text("DirName", net::presence::required);
-  if (!keys.ok()) return reply_error(r, keys.error(), keys.problem());
-  // The name first: an empty one is a ParameterError, which goes before any PathNotAllowed (§6.4).
-  const auto name = checked(r, *name_value, files::path_kind::name);
-  if (!name) return;
-  const auto parent = checked(r, *parent_value, files::path_kind::dir);
-  if (!parent) return;
-  const files::unique_fd parent_fd = open_dir(r, *parent);
-  if (!parent_fd) return;
-  switch (files::status_at(parent_fd.get(), *name).type) {
+  const auto entry = directory_entry(r);
+  if (!entry) return;
+  const int parent_fd = entry->parent.get();
+  const std::string& name = entry->name;
+  switch (files::status_at(parent_fd, name).type) {
     case files::entry_type::directory:
       break;
     case files::entry_type::symlink:  // §19.5: the link is not followed, nor removed
@@ -74,10 +78,9 @@ void upload_session::delete_dir(const net::request& r) {
     default:
       return reply_error(r, result_code::dir_not_exist, "no directory of that name");
   }
-  const int error =
-      context().config.delete_dir_recursive
-          ? files::remove_tree(parent_fd.get(), *name)
-          : (::unlinkat(parent_fd.get(), name->c_str(), AT_REMOVEDIR) == 0 ? 0 : errno);
+  const int error = context().config.delete_dir_recursive
+                        ? files::remove_tree(parent_fd, name)
+                        : (::unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR) == 0 ? 0 : errno);
   if (error == 0) return reply_ok(r);
   if (error == ENOTEMPTY || error == EEXIST) {
     return reply_error(r, result_code::delete_dir_error, "the directory is not empty");

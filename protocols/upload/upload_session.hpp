@@ -40,6 +40,12 @@ class upload_session final : public file_session, public files::upload_owner {
   std::span<const net::command_spec> commands() const override;
   void on_close() override;
 
+  // CreateDir's and DeleteDir's ParentDir, opened, and DirName, checked; on failure replies.
+  struct dir_entry {
+    files::unique_fd parent;
+    std::string name;
+  };
+  std::optional<dir_entry> directory_entry(const net::request& r);
   void create_dir(const net::request& r);
   void delete_dir(const net::request& r);
   void delete_file(const net::request& r);

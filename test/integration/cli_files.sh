@@ -22,17 +22,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {  # expect_exit CODE PATTERN -- command...
-  local code="$1" pattern="$2"
-  shift 3
-  set +e
-  output="$("$@" 2>&1)"
-  actual=$?
-  set -e
-  [ "$actual" -eq "$code" ] || fail "'$*' exited $actual, expected $code: $output"
-  grep -q -- "$pattern" <<<"$output" || fail "'$*' did not print '$pattern': $output"
-}
+# shellcheck source=cli_common.sh
+source "$(dirname "$0")/cli_common.sh"
 same_file() {  # same_file A B: equal sha256 sums
   [ "$(sha256sum <"$1")" = "$(sha256sum <"$2")" ] || fail "$2 differs from $1"
 }

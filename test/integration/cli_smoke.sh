@@ -12,17 +12,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {  # expect_exit CODE PATTERN -- command...
-  local code="$1" pattern="$2"
-  shift 3
-  set +e
-  output="$("$@" 2>&1)"
-  actual=$?
-  set -e
-  [ "$actual" -eq "$code" ] || fail "'$*' exited $actual, expected $code: $output"
-  grep -q -- "$pattern" <<<"$output" || fail "'$*' did not print '$pattern': $output"
-}
+# shellcheck source=cli_common.sh
+source "$(dirname "$0")/cli_common.sh"
 
 expect_exit 0 "--max-packet-size" -- "$bin" --help
 expect_exit 0 "--idle-timeout" -- "$bin" --help

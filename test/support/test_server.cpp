@@ -1,8 +1,5 @@
 #include "test_server.hpp"
 
-#include <cstdlib>
-#include <string>
-#include <system_error>
 #include <thread>
 
 #include "asyncsvr/auth/user_store.hpp"
@@ -21,14 +18,6 @@ std::shared_ptr<const auth::user_store> test_users() {
   return std::make_shared<const auth::user_store>(auth::user_store::parse(text, "test users"));
 }
 
-std::filesystem::path make_temporary_directory() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "asyncsvr-test-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
-  }
-  return pattern;
-}
-
 }  // namespace
 
 test_server::test_server(const std::function<void(server_config&)>& adjust) {
@@ -42,8 +31,7 @@ test_server::test_server(const std::function<void(server_config&)>& adjust) {
   config.port = 0;
   config.status_port = 0;
   config.threads = 2;
-  data_dir_ = make_temporary_directory();
-  config.data_dir = data_dir_;
+  config.data_dir = data_dir_.path;
   if (adjust) adjust(config);
   server_ = std::make_unique<asyncsvr::server>(config, test_users(), protocols::register_all);
   server_->start();
@@ -53,9 +41,6 @@ test_server::test_server(const std::function<void(server_config&)>& adjust) {
 test_server::~test_server() {
   server_->stop();
   server_->wait();
-  server_.reset();
-  std::error_code ignored;  // a test that fails may leave odd permissions; never fail here
-  std::filesystem::remove_all(data_dir_, ignored);
 }
 
 client::connection test_server::connect(std::uint8_t flag, client::options options) {

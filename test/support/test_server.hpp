@@ -15,6 +15,7 @@
 #include "asyncsvr/client/connection.hpp"
 #include "asyncsvr/config/server_config.hpp"
 #include "asyncsvr/server/server.hpp"
+#include "temp_dir.hpp"
 
 namespace asyncsvr::test {
 
@@ -36,7 +37,7 @@ class test_server {
   net::server_context& context() noexcept { return server_->context(); }
   boost::asio::io_context& client_io() noexcept { return client_io_; }
   const std::filesystem::path& file_root() const noexcept { return server_->config().file_root; }
-  const std::filesystem::path& data_dir() const noexcept { return data_dir_; }
+  const std::filesystem::path& data_dir() const noexcept { return data_dir_.path; }
 
   client::connection connect(std::uint8_t flag, client::options options = {});
   // A Control connection logged in as admin (or as alice when admin is false).
@@ -44,7 +45,7 @@ class test_server {
                            std::string_view capabilities = {});
 
  private:
-  std::filesystem::path data_dir_;
+  temp_dir data_dir_;  // outlives the server, which is destroyed first
   std::unique_ptr<asyncsvr::server> server_;
   boost::asio::io_context client_io_;
   std::uint16_t port_ = 0;

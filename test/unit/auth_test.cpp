@@ -15,6 +15,7 @@
 #include "asyncsvr/auth/password_hash.hpp"
 #include "asyncsvr/auth/user_store.hpp"
 #include "asyncsvr/user_command.hpp"
+#include "support/temp_dir.hpp"
 
 namespace auth = asyncsvr::auth;
 namespace fs = std::filesystem;
@@ -54,20 +55,7 @@ void write_file(const fs::path& file, std::string_view text) {
   std::ofstream(file, std::ios::binary) << text;
 }
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    auto pattern = (fs::temp_directory_path() / "asyncsvr-auth-XXXXXX").string();
-    BOOST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using asyncsvr::test::temp_dir;
 
 auth::password_reader returning(std::string password, bool* called = nullptr) {
   return [password = std::move(password), called] {

@@ -31,6 +31,7 @@
 #include "asyncsvr/files/sandbox.hpp"
 #include "asyncsvr/files/staging_area.hpp"
 #include "asyncsvr/files/unique_fd.hpp"
+#include "support/temp_dir.hpp"
 
 namespace asyncsvr::files {
 
@@ -327,21 +328,7 @@ BOOST_AUTO_TEST_SUITE_END()
 
 namespace {
 
-// A fresh directory under `base`, removed with everything in it at the end of the test.
-struct temp_dir {
-  fs::path path;
-  explicit temp_dir(const fs::path& base = fs::temp_directory_path()) {
-    auto pattern = (base / "asyncsvr-files-XXXXXX").string();
-    BOOST_REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-};
+using asyncsvr::test::temp_dir;
 
 void write_file(const fs::path& file, std::string_view text) {
   std::ofstream out(file, std::ios::binary);
