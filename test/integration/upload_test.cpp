@@ -331,6 +331,33 @@ BOOST_AUTO_TEST_CASE(resume_after_a_reset_connection) {
   BOOST_TEST(sha256_hex(read_file(server.file_root() / "big")) == sha256_hex(source));
 }
 
+BOOST_AUTO_TEST_CASE(idle_partials_expire_but_open_uploads_keep_theirs) {
+  test_server server([](asyncsvr::server_config& c) { c.upload_partial_ttl = 2s; });
+  {
+    auto abandoned = server.login(upload);
+    BOOST_REQUIRE(abandoned.call("Upload", {{"DirName", ""}, {"FileName", "gone"}}).ok());
+    abandoned.send("Data", {}, {"abc", 3});
+    BOOST_REQUIRE(abandoned.call("Active").ok());
+  }
+  auto open = server.login(upload);
+  BOOST_REQUIRE(open.call("Upload", {{"DirName", ""}, {"FileName", "kept"}}).ok());
+  open.send("Data", {}, {"12", 2});
+  BOOST_REQUIRE(open.call("Active").ok());
+  const auto staging = server.data_dir() / ".staging";
+  const auto gone = staging / asyncsvr::files::staging_area::partial_name("gone");
+  const auto kept = staging / asyncsvr::files::staging_area::partial_name("kept");
+  BOOST_REQUIRE(fs::exists(gone));
+  // Housekeeping runs every 2 s and sweeps once the partial is older than 2 s.
+  BOOST_TEST(eventually([&] { return !fs::exists(gone); }, 15s));
+  BOOST_TEST(fs::exists(kept));  // as old, but its upload is open
+  open.send("Data", {}, {"34", 2});
+  BOOST_TEST(open.call("Eof", {{"FileSize", "4"}}).ok());
+  BOOST_TEST(read_file(server.file_root() / "kept") == "1234");
+  auto again = server.login(upload);
+  BOOST_TEST(again.call("Upload", {{"DirName", ""}, {"FileName", "gone"}}).integer("FileSize") ==
+             0);
+}
+
 BOOST_AUTO_TEST_CASE(second_upload_takes_over_and_the_first_learns_why) {
   test_server server;
   const auto source = random_bytes(1024 * 1024, 3);

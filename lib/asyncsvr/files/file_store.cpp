@@ -1,5 +1,6 @@
 #include "file_store.hpp"
 
+#include <algorithm>
 #include <unordered_set>
 
 #include <boost/asio/post.hpp>
@@ -10,7 +11,12 @@
 namespace asyncsvr::files {
 namespace {
 
-constexpr auto sweep_interval = std::chrono::minutes(1);
+// Often enough that a partial goes within a quarter of its time to live after it expires, never
+// more than once a minute (the scan reads the whole staging directory) nor once a second.
+std::chrono::steady_clock::duration sweep_interval(const server_config& config) {
+  return std::clamp<std::chrono::steady_clock::duration>(
+      config.upload_partial_ttl / 4, std::chrono::seconds(1), std::chrono::minutes(1));
+}
 // fsync of a large file can take seconds on a busy disk; two threads keep one slow flush from
 // holding up every other upload's Eof and download's reads.
 constexpr std::size_t worker_threads = 2;
@@ -28,7 +34,7 @@ file_store::file_store(const server_config& config)
       staging_(config.staging_dir, root_),
       workers_(std::make_unique<boost::asio::thread_pool>(worker_threads)),
       // Not at once: a server starting up has better things to do than to scan for leftovers.
-      next_sweep_(std::chrono::steady_clock::now() + sweep_interval) {
+      next_sweep_(std::chrono::steady_clock::now() + sweep_interval(config)) {
   if (!config.remote_stream_root.empty() &&
       !same_directory(config.remote_stream_root, config.file_root)) {
     stream_root_ = std::make_unique<sandbox>(config.remote_stream_root);
@@ -45,7 +51,7 @@ void file_store::join() noexcept {
 
 void file_store::sweep_partials(std::chrono::steady_clock::time_point now) {
   if (now < next_sweep_) return;
-  next_sweep_ = now + sweep_interval;
+  next_sweep_ = now + sweep_interval(config_);
   // Reading a large staging directory is blocking file work, so it runs on a worker.
   boost::asio::post(*workers_, [this] {
     std::unordered_set<std::string> in_use;

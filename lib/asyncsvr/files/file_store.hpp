@@ -42,7 +42,8 @@ class file_store {
   void join() noexcept;
 
   // Removes partial uploads idle for longer than upload_partial_ttl, on a worker. Cheap when
-  // called often: it scans the staging directory at most once a minute. Called from one thread.
+  // called often: it scans the staging directory at most once every ttl/4 (between 1 s and 1
+  // minute). Called from one thread.
   void sweep_partials(std::chrono::steady_clock::time_point now);
 
  private:
