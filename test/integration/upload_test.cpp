@@ -305,6 +305,14 @@ BOOST_AUTO_TEST_CASE(partial_content_is_never_visible) {
   BOOST_TEST(items(reader.call("FileList", {{"DirName", ""}})) == std::vector<std::string>{"f\x01"
                                                                                            "9"});
   BOOST_TEST(read_file(root / "f") == "version 1");
+  auto fetch = server.login(download);
+  BOOST_REQUIRE(
+      fetch
+          .call("Download",
+                {{"DirName", ""}, {"FileName", "f"}, {"FileSize", "0"}, {"PacketSize", "1024"}})
+          .ok());
+  BOOST_TEST(fetch.receive().integer("FileSize") == 9);
+  BOOST_TEST(fetch.receive().payload == "version 1");
   BOOST_TEST(c.call("Eof").integer("FileSize") == 300 * 1024);
   BOOST_TEST(items(reader.call("FileList", {{"DirName", ""}})) ==
              std::vector<std::string>{"f\x01"
