@@ -25,12 +25,13 @@ Usage: scripts/bench.sh [--quick] [--rounds R] [--only SECTIONS] [--help]
                and 16, 100 x 16 KiB, then the idle-capacity and RSS-recovery checks, then
                the file transfers
   --rounds R   interleaved rounds per scenario; each figure is the median (default 5)
-  --only S     a comma-separated subset of the sections throughput, capacity, files
+  --only S     a comma-separated subset of the sections throughput, capacity, files, status
   --help       this text
 
 Environment: BUILD_DIR (default build), SERVER_CPU (default 0), GENERATOR_CPU (default 1),
 DURATION / WARMUP (seconds per throughput run; default 2/1 with --quick, 5/2 otherwise),
-CAPACITY_CONNECTIONS (default 10000), FILE_SIZE_MIB (size of the file transferred; default 1024),
+CAPACITY_CONNECTIONS (default 10000), STATUS_CONNECTIONS (idle connections held while /status is
+polled; default 10000), FILE_SIZE_MIB (size of the file transferred; default 1024),
 QUIET_WAIT (longest wait in seconds before each run for
 other processes to use less than 10 % of a CPU; default 30), BENCH_NICE (niceness of the servers
 and the generator; default -10 when allowed, so that background jobs disturb them less).
@@ -42,7 +43,7 @@ EOF
 
 quick=0
 rounds=5
-sections="throughput,capacity,files"
+sections="throughput,capacity,files,status"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -62,7 +63,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 for s in ${sections//,/ }; do
-  case "$s" in throughput | capacity | files) ;; *) echo "bench.sh: unknown section '$s'" >&2; exit 2 ;; esac
+  case "$s" in throughput | capacity | files | status) ;; *) echo "bench.sh: unknown section '$s'" >&2; exit 2 ;; esac
 done
 case "$rounds" in '' | *[!0-9]* | 0) echo "bench.sh: --rounds must be a positive number" >&2; exit 2 ;; esac
 
@@ -511,10 +512,13 @@ echo "bench.sh: servers on CPU $server_cpu, generator on CPU $generator_cpu, $ro
   "rounds, ${warmup}s warm-up + ${duration}s per run; raw results in $results" >&2
 # shellcheck source=bench/files.sh
 source scripts/bench/files.sh
+# shellcheck source=bench/status.sh
+source scripts/bench/status.sh
 section() { [[ ",$sections," == *",$1,"* ]]; }
 section throughput && run_throughput_scenarios
 section capacity && run_capacity
 section files && run_file_scenarios
+section status && run_status_scenario
 
 # --- the table ---------------------------------------------------------------------------------
 passed="$(awk '$NF == "PASS"' "$rows" | wc -l)"
