@@ -2,6 +2,7 @@
 
 #include "control/control_session.hpp"
 #include "download/download_session.hpp"
+#include "log_output/log_output_session.hpp"
 #include "remote_stream/remote_stream_session.hpp"
 #include "throughput/throughput_session.hpp"
 #include "upload/upload_session.hpp"
@@ -12,6 +13,7 @@ namespace asyncsvr::protocols {
 void register_all(net::protocol_registry& registry) {
   register_control(registry);
   register_download(registry);
+  register_log_output(registry);
   register_remote_stream(registry);
   register_throughput(registry);
   register_upload(registry);

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Installs what asyncsvr needs to build, test and benchmark on Debian 12. Idempotent and
-# non-interactive: it only calls apt-get when a package is missing.
+# Installs what asyncsvr needs on Debian 12. Idempotent and non-interactive: it only calls apt-get
+# when a package is missing.
+#
+#   scripts/install-deps.sh           to build, run and benchmark the server
+#   scripts/install-deps.sh --test    also what the test suite needs (scripts/test.sh)
 set -euo pipefail
 
 packages=(
@@ -9,6 +12,13 @@ packages=(
   libboost-test1.81-dev libboost-json1.81-dev libssl-dev
   procps iproute2 util-linux curl
 )
+if [ "${1:-}" = --test ]; then
+  packages+=(
+    systemd dpkg-dev            # systemd-analyze verify of the unit; dpkg-shlibdeps for the .deb
+    g++-mingw-w64-x86-64-posix  # scripts/check-windows.sh
+    chromium                    # the dashboard test renders the status page headless
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,8 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 scripts/build.sh "${BUILD_TYPE:-Release}"
+# Before ctest, so that its summary stays the last line. Both take seconds: the package's
+# Release objects come from ccache, filled by the build above when BUILD_TYPE is Release.
+scripts/check-windows.sh
+scripts/package.sh
 
 build_dir="${BUILD_DIR:-build}"
 cd "$build_dir"

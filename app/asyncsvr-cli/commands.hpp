@@ -15,6 +15,7 @@ inline constexpr std::uint8_t upload_protocol = 2;
 inline constexpr std::uint8_t download_protocol = 3;
 inline constexpr std::uint8_t remote_stream_protocol = 4;
 inline constexpr std::uint8_t control_protocol = 8;
+inline constexpr std::uint8_t log_output_protocol = 9;
 
 // Everything a command needs; `options.account` carries the password when the command logs in.
 struct command_context {
@@ -32,5 +33,6 @@ void run_cat(const command_context& context);
 void run_stat(const command_context& context);
 void run_clients(const command_context& context);
 void run_ping(const command_context& context);
+void run_tail(const command_context& context);
 
 }  // namespace asyncsvr::cli

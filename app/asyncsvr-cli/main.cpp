@@ -36,7 +36,7 @@ struct command {
   void (*run)(const command_context&);
 };
 
-constexpr std::array<command, 10> commands{{
+constexpr std::array<command, 11> commands{{
     {"upload", "LOCAL... [REMOTE_DIR]", 1, any_number, true, run_upload},
     {"download", "REMOTE [LOCAL]", 1, 2, true, run_download},
     {"ls", "[DIR]", 0, 1, true, run_ls},
@@ -47,6 +47,7 @@ constexpr std::array<command, 10> commands{{
     {"stat", "FILE", 1, 1, true, run_stat},
     {"clients", "", 0, 0, true, run_clients},
     {"ping", "[-c N]", 0, 0, false, run_ping},
+    {"tail", "[-f]", 0, 0, true, run_tail},
 }};
 
 const command& find_command(const cli_options& o) {

@@ -39,6 +39,8 @@ Commands:
   stat FILE                     Show a file's size.
   clients                       List the server's sessions (administrators).
   ping                          Time Active round trips (-c N of them); needs no password.
+  tail [-f]                     Print the server's recent log lines (administrators); -f keeps
+                                following until interrupted. Lost lines are reported on stderr.
 
 Remote paths are relative to the server's file root and use '/' between directories.
 The password is read from ASYNCSVR_PASSWORD, else asked for on the terminal, else read as one
@@ -80,7 +82,8 @@ po::options_description visible_options(cli_options& o, raw_options& raw) {
   command.add_options()
     ("recursive,r", po::bool_switch(&o.recursive), "upload: directories with their contents")
     ("dir,d", po::value<std::string>(), "upload: the remote directory to upload into")
-    ("count,c", po::value(&raw.count)->default_value(raw.count), "ping: round trips to time");
+    ("count,c", po::value(&raw.count)->default_value(raw.count), "ping: round trips to time")
+    ("follow,f", po::bool_switch(&o.follow), "tail: keep printing new lines");
   // clang-format on
   po::options_description all;
   all.add(connection).add(command);
@@ -122,6 +125,7 @@ unsigned parse_count(const std::string& text) {
 void check_command_options(const cli_options& o, const po::variables_map& vm) {
   require(o.command == "upload" || (!o.recursive && !o.remote_dir), "-r and -d belong to upload");
   require(o.command == "ping" || vm["count"].defaulted(), "-c belongs to ping");
+  require(o.command == "tail" || !o.follow, "-f belongs to tail");
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ struct cli_options {
   bool recursive = false;                 // upload -r
   std::optional<std::string> remote_dir;  // upload -d
   unsigned count = 1;                     // ping -c
+  bool follow = false;                    // tail -f
   bool show_help = false;
 };
 

@@ -14,7 +14,11 @@
 #include "asyncsvr/log/log.hpp"
 #include "asyncsvr/options.hpp"
 #include "asyncsvr/server/server.hpp"
+#include "asyncsvr/service_notify.hpp"
 #include "asyncsvr/user_command.hpp"
+#ifdef _WIN32
+#include "asyncsvr/windows_service.hpp"
+#endif
 #include "register_all.hpp"
 
 namespace {
@@ -49,6 +53,7 @@ class signal_handling {
     signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       LOG_INFO(0) << "received " << ::strsignal(signal) << ", shutting down";
+      asyncsvr::app::notify_service_manager("STOPPING=1");
       server_.stop();
       wait_stop();
     });
@@ -57,6 +62,7 @@ class signal_handling {
   void wait_reload() {
     reload_.async_wait([this](const boost::system::error_code& ec, int) {
       if (ec) return;
+      asyncsvr::app::notify_reloading();
       const auto& file = server_.config().users_file;
       try {
         auto users = load_users(file);
@@ -65,6 +71,8 @@ class signal_handling {
       } catch (const std::exception& e) {
         LOG_ERROR(0) << "users file not reloaded, keeping the previous one: " << e.what();
       }
+      // Either way the server serves on, so systemd's reload is over.
+      asyncsvr::app::notify_service_manager("READY=1");
       wait_reload();
     });
   }
@@ -75,6 +83,44 @@ class signal_handling {
   asyncsvr::server& server_;
   std::thread thread_;
 };
+
+#ifdef _WIN32
+// --install-service, --uninstall-service, and --service: under the SCM its stop control takes the
+// place of the signals.
+int serve_windows_service(const asyncsvr::startup_options& options) {
+  namespace ws = asyncsvr::app::windows_service;
+  using action = asyncsvr::startup_options::service_action;
+  if (options.windows_service == action::install) return ws::install_service(options.config_file);
+  if (options.windows_service == action::uninstall) return ws::uninstall_service();
+  const auto& config = options.config;
+  std::unique_ptr<asyncsvr::server> server;
+  try {
+    server = std::make_unique<asyncsvr::server>(config, load_users(config.users_file),
+                                                asyncsvr::protocols::register_all);
+  } catch (const std::exception& e) {
+    LOG_ERROR(0) << e.what();
+    return 1;
+  }
+  const ws::hooks hooks{
+      // Runs on the SCM's thread, which an exception must not leave.
+      [&](const std::function<void()>& ready) {
+        try {
+          server->start();
+          ready();
+          server->wait();
+          LOG_INFO(0) << "stopped";
+          return 0;
+        } catch (const std::exception& e) {
+          LOG_ERROR(0) << e.what();
+          return 1;
+        }
+      },
+      [&] { server->stop(); },
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_timeout) +
+          std::chrono::seconds(5)};
+  return ws::run_service(hooks);
+}
+#endif
 
 int serve(int argc, char** argv) {
   asyncsvr::startup_options options;
@@ -95,14 +141,30 @@ int serve(int argc, char** argv) {
   const auto& config = options.config;
   // Under systemd, journald stamps every line itself.
   asyncsvr::log::init_console(config.log_level, std::getenv("JOURNAL_STREAM") == nullptr);
+  if (!config.log_file.empty()) {
+    try {
+      asyncsvr::log::init_file(config.log_file, config.log_file_max_size, config.log_file_count);
+    } catch (const std::exception& e) {
+      LOG_ERROR(0) << e.what();
+      return 1;
+    }
+  }
+#ifdef _WIN32
+  if (options.windows_service != asyncsvr::startup_options::service_action::none) {
+    return serve_windows_service(options);
+  }
+#endif
   std::signal(SIGPIPE, SIG_IGN);
   try {
     asyncsvr::server server(config, load_users(config.users_file),
                             asyncsvr::protocols::register_all);
     signal_handling signals(server);
     server.start();
+    const asyncsvr::app::service_watchdog watchdog(server.context().io);
     LOG_INFO(0) << asyncsvr::version_text() << " started with "
                 << server.context().logins.users()->size() << " users";
+    // Only now: systemd orders dependent units after READY=1, and they expect the port open.
+    asyncsvr::app::notify_service_manager("READY=1");
     server.wait();
     LOG_INFO(0) << "stopped";
   } catch (const std::exception& e) {

@@ -230,6 +230,19 @@ setting path(std::string_view key, fs::path server_config::*field, std::string v
           [=](const server_config& config) { return (config.*field).string(); }};
 }
 
+setting text(std::string_view key, std::string server_config::*field, std::string value_name,
+             std::string_view help) {
+  return {{},
+          key,
+          std::move(value_name),
+          help,
+          [=](server_config& config, std::string_view value) -> reason {
+            config.*field = std::string(value);
+            return std::nullopt;
+          },
+          [=](const server_config& config) { return config.*field; }};
+}
+
 setting address(std::string_view key, std::string server_config::*field, std::string_view help) {
   return {{},
           key,
@@ -418,7 +431,15 @@ std::vector<setting> make_settings() {
             address("status_listen", &c::status_listen, "address of the HTTP status endpoint"),
             count("status_port", &c::status_port, "PORT",
                   "port of the HTTP status endpoint; 0 = off", 0, max_port),
+            text("status_token", &c::status_token, "TOKEN",
+                 "bearer token that GET /status and PUT /log-level of the status endpoint "
+                 "require; empty = /status open and the log level fixed at run time"),
             choice("log_level", &c::log_level, log_level_names, "least severe log record written"),
+            path("log_file", &c::log_file, "FILE",
+                 "log file written beside the console, rotated by size; empty = none"),
+            size("log_file_max_size", &c::log_file_max_size,
+                 "size at which the log file is renamed to FILE.N and a new one begun", 4096),
+            count("log_file_count", &c::log_file_count, "N", "rotated log files kept", 1),
         });
   return all;
 }
@@ -477,6 +498,11 @@ std::string make_help() {
            {"-h, --help", "show this help and exit"},
            {"--version", "show the version and exit"},
            {"--config FILE", "read settings from FILE: `key = value` lines, # comments"},
+#ifdef _WIN32
+           {"--service", "run under the Service Control Manager (what the service runs)"},
+           {"--install-service", "register this binary, with --config, as the asyncsvr service"},
+           {"--uninstall-service", "stop and remove the asyncsvr service"},
+#endif
        }}};
   const server_config defaults;
   for (const auto& s : settings()) {
@@ -532,6 +558,9 @@ po::options_description describe(bool command_line) {
     }
   }
   if (command_line) add("help,h", "")("version", "")("config", po::value<std::string>());
+#ifdef _WIN32
+  if (command_line) add("service", "")("install-service", "")("uninstall-service", "");
+#endif
   return description;
 }
 
@@ -639,6 +668,21 @@ startup_options parse_options(int argc, const char* const argv[]) {
   result.show_help = command_line.count("help") != 0;
   result.show_version = command_line.count("version") != 0;
   if (result.show_help || result.show_version) return result;
+#ifdef _WIN32
+  using action = startup_options::service_action;
+  for (const auto& [flag, chosen] :
+       {std::pair{"service", action::run}, std::pair{"install-service", action::install},
+        std::pair{"uninstall-service", action::uninstall}}) {
+    if (command_line.count(flag) == 0) continue;
+    if (result.windows_service != action::none) {
+      throw options_error(
+          "--service, --install-service and --uninstall-service exclude each other");
+    }
+    result.windows_service = chosen;
+  }
+  // Removing the service needs no configuration, not even a valid one.
+  if (result.windows_service == action::uninstall) return result;
+#endif
 
   if (const auto found = command_line.find("config"); found != command_line.end()) {
     result.config_file = found->second.as<std::string>();

@@ -35,6 +35,10 @@ struct startup_options {
   bool show_version = false;
   std::string help_text;  // always filled, so a caller can also print it after an error
   std::optional<std::filesystem::path> config_file;  // the --config file that was read
+  // Windows only, where --service, --install-service and --uninstall-service exist
+  // (app/asyncsvr/windows_service.hpp); elsewhere always `none`.
+  enum class service_action { none, run, install, uninstall };
+  service_action windows_service = service_action::none;
 };
 
 // With --help or --version nothing else is read or checked and `config` keeps its defaults, so

@@ -2,7 +2,7 @@
 # asyncsvr-cli against a real asyncsvr, as a user meets it: uploads (several files, a 3 MiB random
 # one, a glob, a tree), listings, downloads checked with sha256sum (one resumed from a .part
 # file), an upload that fails on the server's size limit and resumes on a rerun, mkdir, rmdir, rm,
-# cat, stat, clients and ping; and refusals that exit non-zero with the result code's name.
+# cat, stat, clients, ping and tail; and refusals that exit non-zero with the result code's name.
 # Usage: cli_files.sh PATH_TO_ASYNCSVR PATH_TO_ASYNCSVR_CLI
 set -euo pipefail
 server_bin="$(realpath "$1")"
@@ -120,6 +120,19 @@ expect_exit 1 "PathNotAllowed" -- cli mkdir ../outside
 expect_exit 0 "admin  *Control" -- cli clients
 ASYNCSVR_PASSWORD=wonderland expect_exit 1 "PermissionDenied" -- cli --user alice clients
 expect_exit 0 "2 replies" -- env -u ASYNCSVR_PASSWORD "$cli_bin" --port "$port" ping -c 2 </dev/null
+
+# LogOutput: tail prints the recent lines (administrators only); tail -f keeps following.
+expect_exit 0 "INFO listening on 127.0.0.1" -- cli tail
+ASYNCSVR_PASSWORD=wonderland expect_exit 1 "PermissionDenied" -- cli --user alice tail
+cli tail -f >"$work/tail" 2>&1 &
+tail_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$work/tail" && break; sleep 0.05; done
+grep -q "listening on" "$work/tail" || fail "tail -f printed no backlog: $(cat "$work/tail")"
+sleep 0.3
+kill -0 "$tail_pid" 2>/dev/null || fail "tail -f did not keep following: $(cat "$work/tail")"
+kill "$tail_pid"
+wait "$tail_pid" 2>/dev/null || true
+expect_exit 2 "belongs to tail" -- cli -f ls
 
 # Refusals and failures: the code's name, and distinct exit codes.
 ASYNCSVR_PASSWORD=wrong expect_exit 1 "UserOrPasswordError" -- cli ls

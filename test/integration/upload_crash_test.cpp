@@ -4,65 +4,20 @@
 // (the binary named by ASYNCSVR_BINARY), since a test cannot SIGKILL itself.
 
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "asyncsvr/auth/user_store.hpp"
+#include "child_process.hpp"
 #include "file_helpers.hpp"
+#include "server_process.hpp"
 #include "test_server.hpp"
-
-extern char** environ;
 
 using namespace asyncsvr::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A port that was free a moment ago: the child binds it next.
-std::uint16_t free_port(boost::asio::io_context& io) {
-  boost::asio::ip::tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return probe.local_endpoint().port();
-}
-
-class child_server {
- public:
-  child_server(const fs::path& data_dir, std::uint16_t port) {
-    const char* binary = std::getenv("ASYNCSVR_BINARY");
-    BOOST_REQUIRE_MESSAGE(binary != nullptr, "ASYNCSVR_BINARY must name the server binary");
-    std::vector<std::string> args{binary,
-                                  "--listen=127.0.0.1",
-                                  "--port=" + std::to_string(port),
-                                  "--status-port=0",
-                                  "--threads=2",
-                                  "--log-level=warning",
-                                  "--data-dir=" + data_dir.string(),
-                                  "--users-file=" + (data_dir / "users").string()};
-    std::vector<char*> argv;
-    for (auto& a : args)
-      argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int error = ::posix_spawn(&pid_, binary, nullptr, nullptr, argv.data(), environ);
-    BOOST_REQUIRE_MESSAGE(error == 0, "posix_spawn failed: " << error);
-  }
-  ~child_server() { kill(SIGKILL); }
-  child_server(const child_server&) = delete;
-  child_server& operator=(const child_server&) = delete;
-
-  void kill(int signal) {
-    if (pid_ <= 0) return;
-    ::kill(pid_, signal);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 asyncsvr::client::connection connect_when_up(boost::asio::io_context& io, std::uint16_t port) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -84,17 +39,12 @@ BOOST_AUTO_TEST_CASE(upload_survives_sigkill_of_the_server) {
       fs::temp_directory_path() / ("asyncsvr-crash-" + std::to_string(::getpid()));
   fs::remove_all(data_dir);
   fs::create_directories(data_dir);
-  write_file(data_dir / "users",
-             asyncsvr::auth::format_user_line("admin", asyncsvr::auth::role::admin, "admin",
-                                              asyncsvr::auth::min_iterations) +
-                 "\n");
-  fs::permissions(data_dir / "users", fs::perms::owner_read | fs::perms::owner_write);
   boost::asio::io_context io;
   const auto port = free_port(io);
   const auto source = random_bytes(4 * 1024 * 1024 + 5, 11);
   const std::size_t half = source.size() / 2;
   {
-    child_server server(data_dir, port);
+    child_process server(server_command(data_dir, port));
     auto c = connect_when_up(io, port);
     BOOST_REQUIRE(c.call("Upload", {{"DirName", ""}, {"FileName", "precious"}}).ok());
     for (std::size_t at = 0; at < half; at += 65536) {
@@ -103,10 +53,10 @@ BOOST_AUTO_TEST_CASE(upload_survives_sigkill_of_the_server) {
       c.send("Data", {}, {piece.data(), piece.size()});
     }
     BOOST_REQUIRE(c.call("Active").ok());  // every Data before it has been written
-    server.kill(SIGKILL);
+    server.signal(SIGKILL);
   }
   BOOST_TEST(!fs::exists(data_dir / "files/precious"));  // nothing half-written is visible
-  child_server server(data_dir, port);
+  child_process server(server_command(data_dir, port));
   auto c = connect_when_up(io, port);
   const auto opened = c.call("Upload", {{"DirName", ""}, {"FileName", "precious"}});
   BOOST_REQUIRE(opened.ok());
@@ -118,6 +68,7 @@ BOOST_AUTO_TEST_CASE(upload_survives_sigkill_of_the_server) {
   }
   BOOST_TEST(c.call("Eof", {{"FileSize", std::to_string(source.size())}}).ok());
   BOOST_TEST(sha256_hex(read_file(data_dir / "files/precious")) == sha256_hex(source));
-  server.kill(SIGTERM);
+  server.signal(SIGTERM);
+  BOOST_TEST(server.wait_exit(std::chrono::seconds(20)).value_or(-1) == 0);
   fs::remove_all(data_dir);
 }

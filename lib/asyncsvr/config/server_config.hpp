@@ -79,7 +79,11 @@ struct server_config {
   // Operations.
   std::string status_listen = "127.0.0.1";
   std::uint16_t status_port = 9990;  // 0 = no status endpoint
+  std::string status_token;          // empty = /status open and /log-level off
   log_severity log_level = log_severity::info;
+  std::filesystem::path log_file;               // empty = no log file, console only
+  std::uint64_t log_file_max_size = 100 * mib;  // the file is rotated beyond this size
+  unsigned log_file_count = 10;                 // rotated files kept besides the current one
 };
 
 // Fills the file paths left empty from data_dir, as §18 defines their defaults.

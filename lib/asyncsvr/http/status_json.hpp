@@ -2,14 +2,13 @@
 
 #include <string>
 
+#include "asyncsvr/http/process_stats.hpp"
 #include "asyncsvr/net/server_stats.hpp"
 
 namespace asyncsvr::http {
 
-// The /status document: every counter of server_stats, grouped, plus the process's RSS.
-std::string status_json(const net::server_stats& stats);
-
-// Resident set size of this process in bytes (0 where the platform does not say).
-std::uint64_t resident_bytes();
+// The /status document: the version, then every metric of status_metrics.hpp, nested by its
+// dotted path; a labelled metric is an object from label value to value.
+std::string status_json(const net::server_stats& stats, const process_stats& process);
 
 }  // namespace asyncsvr::http

@@ -25,8 +25,8 @@ constexpr auto request_timeout = std::chrono::seconds(10);
 
 class status_server::impl : public std::enable_shared_from_this<impl> {
  public:
-  impl(boost::asio::io_context& io, const tcp::endpoint& endpoint, status_source status)
-      : io_(io), acceptor_(boost::asio::make_strand(io)), status_(std::move(status)) {
+  impl(boost::asio::io_context& io, const tcp::endpoint& endpoint, status_routes routes)
+      : io_(io), acceptor_(boost::asio::make_strand(io)), routes_(std::move(routes)) {
     net::open_acceptor(acceptor_, endpoint, boost::asio::socket_base::max_listen_connections,
                        "status endpoint");
   }
@@ -60,7 +60,7 @@ class status_server::impl : public std::enable_shared_from_this<impl> {
 
   boost::asio::io_context& io_;
   tcp::acceptor acceptor_;
-  status_source status_;
+  status_routes routes_;
   std::atomic<std::size_t> clients_{0};
 };
 
@@ -87,20 +87,39 @@ class status_server::impl::client : public std::enable_shared_from_this<client> 
   void on_read(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream) return close();
     if (ec) {
-      // Every HTTP parse failure (limits included) shares Beast's http error category.
-      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category()) {
-        response_ = error_response(bhttp::status::bad_request, "bad request\n");
-        response_.keep_alive(false);
-        return write();
+      // Every HTTP parse failure (limits included) shares Beast's http error category; other
+      // errors (timeout, reset) leave nobody to answer.
+      if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) {
+        return close();
       }
-      return close();
+      response_ = refusal(ec);
+      response_.keep_alive(false);
+      return write();
     }
     response_ = owner_->respond(parser_->get());
     write();
   }
 
+  static bhttp::response<bhttp::string_body> error_response(bhttp::status status,
+                                                            std::string body) {
+    bhttp::response<bhttp::string_body> response{status, 11};
+    response.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+    response.body() = std::move(body);
+    response.prepare_payload();
+    return response;
+  }
+
+  static bhttp::response<bhttp::string_body> refusal(beast::error_code ec) {
+    if (ec == bhttp::error::header_limit) {
+      return error_response(bhttp::status::request_header_fields_too_large, "header too large\n");
+    }
+    if (ec == bhttp::error::body_limit) {
+      return error_response(bhttp::status::payload_too_large, "body too large\n");
+    }
+    return error_response(bhttp::status::bad_request, "bad request\n");
+  }
+
   void write() {
-    response_.prepare_payload();
     bhttp::async_write(stream_, response_,
                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
                          if (ec || !self->response_.keep_alive()) return self->close();
@@ -113,16 +132,6 @@ class status_server::impl::client : public std::enable_shared_from_this<client> 
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
- public:
-  static bhttp::response<bhttp::string_body> error_response(bhttp::status status,
-                                                            std::string body) {
-    bhttp::response<bhttp::string_body> response{status, 11};
-    response.set(bhttp::field::content_type, "text/plain; charset=utf-8");
-    response.body() = std::move(body);
-    return response;
-  }
-
- private:
   std::shared_ptr<impl> owner_;
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_{max_request_bytes};
@@ -141,31 +150,25 @@ void status_server::impl::serve(tcp::socket socket) {
 
 bhttp::response<bhttp::string_body> status_server::impl::respond(
     const bhttp::request<bhttp::string_body>& request) {
-  const auto target = request.target();
-  const auto path = target.substr(0, target.find('?'));
-  if (request.method() != bhttp::verb::get && request.method() != bhttp::verb::head) {
-    auto response = client::error_response(bhttp::status::method_not_allowed, "GET only\n");
-    response.set(bhttp::field::allow, "GET, HEAD");
-    response.keep_alive(request.keep_alive());
-    return response;
-  }
-  bhttp::response<bhttp::string_body> response;
-  if (path == "/status") {
-    response = bhttp::response<bhttp::string_body>{bhttp::status::ok, request.version()};
-    response.set(bhttp::field::content_type, "application/json");
-    response.set(bhttp::field::cache_control, "no-store");
-    response.body() = status_();
-  } else {
-    response = client::error_response(bhttp::status::not_found, "not found\n");
-  }
+  auto reply = routes_.respond({request.method_string(), request.target(),
+                                request[bhttp::field::authorization], request.body()});
+  bhttp::response<bhttp::string_body> response{static_cast<bhttp::status>(reply.status),
+                                               request.version()};
+  response.set(bhttp::field::content_type, reply.content_type);
+  response.set(bhttp::field::cache_control, "no-store");
+  if (!reply.allow.empty()) response.set(bhttp::field::allow, reply.allow);
+  if (reply.challenge) response.set(bhttp::field::www_authenticate, "Bearer");
+  response.body() = std::move(reply.body);
+  response.prepare_payload();
+  // A HEAD answer announces the length of what GET would send, and sends none of it.
   if (request.method() == bhttp::verb::head) response.body().clear();
   response.keep_alive(request.keep_alive());
   return response;
 }
 
 status_server::status_server(boost::asio::io_context& io, const tcp::endpoint& endpoint,
-                             status_source status)
-    : impl_(std::make_shared<impl>(io, endpoint, std::move(status))) {}
+                             status_routes routes)
+    : impl_(std::make_shared<impl>(io, endpoint, std::move(routes))) {}
 
 status_server::~status_server() {
   stop();

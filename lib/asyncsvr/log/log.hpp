@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <sstream>
 #include <string_view>
 
@@ -28,6 +29,11 @@ void set_level(severity level) noexcept;
 
 // Installs the console sink. Timestamps are left out when a supervisor (journald) adds its own.
 void init_console(severity level, bool with_timestamps = true);
+
+// Adds a file sink (with timestamps) beside the console: `file` is written until it passes
+// `max_size` bytes, then renamed to `file`.0, .1, … and a new one started; only the newest
+// `count` renamed files are kept, also across restarts. Throws when the file cannot be opened.
+void init_file(const std::filesystem::path& file, std::uint64_t max_size, unsigned count);
 
 // session_id 0 means "not about a session".
 void write(severity level, std::uint64_t session_id, std::string_view message);

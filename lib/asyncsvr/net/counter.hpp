@@ -88,4 +88,22 @@ class gauge {
   std::atomic<std::int64_t> value_{0};
 };
 
+// A level that many threads move often (bytes waiting in send queues): rises and falls go to two
+// per-thread counters, so changing it costs what a counter costs, and a reader takes the
+// difference. Read while it moves, the difference may lag by the moves in between.
+class striped_level {
+ public:
+  void rise(std::uint64_t amount) noexcept { up_.add(amount); }
+  void fall(std::uint64_t amount) noexcept { down_.add(amount); }
+  std::uint64_t value() const noexcept {
+    const auto down = down_.value();  // read first, so that a concurrent rise cannot go negative
+    const auto up = up_.value();
+    return up > down ? up - down : 0;
+  }
+
+ private:
+  counter up_;
+  counter down_;
+};
+
 }  // namespace asyncsvr::net

@@ -28,6 +28,7 @@ struct server_metrics {
   counter messages_dropped;
   counter backpressure_pauses;  // reading paused because the send queue passed high water
   high_water largest_send_queue;
+  striped_level queued_bytes;  // waiting in every session's send queue right now
   gauge active_uploads;
   gauge active_downloads;
 

@@ -36,6 +36,7 @@ server_stats collect_stats(const server_context& context, unsigned threads) {
   s.messages_dropped = m.messages_dropped.value();
   s.backpressure_pauses = m.backpressure_pauses.value();
   s.largest_send_queue = m.largest_send_queue.value();
+  s.queued_bytes = m.queued_bytes.value();
   s.buffers = context.pool.stats();
   s.objects = context.objects.stats();
   s.ready_strands = context.strands.ready();

@@ -44,6 +44,7 @@ struct server_stats {
   std::uint64_t messages_dropped = 0;
   std::uint64_t backpressure_pauses = 0;
   std::uint64_t largest_send_queue = 0;
+  std::uint64_t queued_bytes = 0;  // in every send queue now
   memory::buffer_pool_stats buffers;
   memory::object_pools_stats objects;
   std::uint64_t ready_strands = 0;

@@ -173,6 +173,14 @@ void session::read_and_process() {
 }
 
 void session::process_frames() {
+  if (!framed()) {
+    if (state_ == state::open && rx_begin_ < rx_end_) {
+      touch(coarse_clock::now());
+      on_raw_input({rx_.data() + rx_begin_, rx_end_ - rx_begin_});
+    }
+    rx_begin_ = rx_end_ = 0;
+    return;
+  }
   bool any_frame = false;
   while (state_ == state::open && suspended_ == 0 && !backpressured_ && rx_begin_ < rx_end_) {
     const auto result = decoder_.decode({rx_.data() + rx_begin_, rx_end_ - rx_begin_});
@@ -258,7 +266,7 @@ void session::send(std::string_view text, std::span<const char> payload) {
   } else {
     queue_.append_frame(text, payload, context_.limits.byte_order);
   }
-  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+  publish_queued_bytes();
 }
 
 void session::send(std::string_view text, memory::buffer payload, std::size_t size) {
@@ -281,7 +289,15 @@ void session::send(std::string_view text, memory::buffer payload, std::size_t si
     queue_.append_head(text, size, order);
     queue_.append_owned(std::move(payload), 0, size);
   }
-  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+  publish_queued_bytes();
+}
+
+void session::publish_queued_bytes() noexcept {
+  const auto now = queue_.bytes();
+  const auto before = queued_bytes_shared_.load(std::memory_order_relaxed);
+  if (now > before) context_.metrics.queued_bytes.rise(now - before);
+  if (now < before) context_.metrics.queued_bytes.fall(before - now);
+  queued_bytes_shared_.store(now, std::memory_order_relaxed);
 }
 
 bool session::may_write_directly() {
@@ -308,13 +324,20 @@ std::optional<std::size_t> session::write_directly(
   return written;
 }
 
+void session::send_raw(std::string_view bytes) {
+  if (state_ != state::open) return;
+  const std::array piece{boost::asio::buffer(bytes)};
+  queue_.append_rest(piece, 0);
+  publish_queued_bytes();
+}
+
 bool session::push_shared(const std::shared_ptr<const std::string>& frame) {
   if (state_ != state::open || queue_.bytes() > context_.config.send_queue_high_water) {
     return false;
   }
   queue_.append_shared(frame);
   context_.metrics.frames_out.add();
-  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+  publish_queued_bytes();
   return true;
 }
 
@@ -350,7 +373,7 @@ void session::flush() {
     touch(now);  // a completed write counts as activity (§2.2)
     if (state_ == state::open) on_write_progress();
   }
-  queued_bytes_shared_.store(queue_.bytes(), std::memory_order_relaxed);
+  publish_queued_bytes();
   if (backpressured_ && queue_.bytes() <= context_.config.send_queue_low_water) {
     resume_after_backpressure();
   }
@@ -390,6 +413,10 @@ void session::resume_after_backpressure() {
 void session::disconnect(codec::result_code reason, std::string_view message) {
   if (state_ != state::open) return;
   const auto why = reason_for(reason);
+  if (!sends_notices()) {
+    close(why);
+    return;
+  }
   if (write_waiting_ && clock::now() - last_write_progress_ > stalled_after &&
       !kernel_made_progress()) {
     close(why);  // §2.3: a stalled queue gets no notice
@@ -429,7 +456,7 @@ void session::close(close_reason reason) {
   socket_.close(ignored);
   timer_.cancel();
   queue_.clear();
-  queued_bytes_shared_.store(0, std::memory_order_relaxed);
+  publish_queued_bytes();
   // The receive buffer stays until the session is destroyed (moments later, when its last
   // handler returns): close() can run inside request handling, whose request still points
   // into that buffer.
@@ -458,27 +485,17 @@ void session::on_io_error(const boost::system::error_code& ec, std::string_view 
 
 void session::kick(std::string reason) {
   boost::asio::post(strand_, [self = shared_from_this(), reason = std::move(reason)] {
-    if (self->state_ != state::open) return;
-    if (self->sends_notices()) {
-      self->disconnect(codec::result_code::kicked,
-                       reason.empty() ? codec::default_message(codec::result_code::kicked)
-                                      : std::string_view(reason));
-      self->flush();
-    } else {
-      self->close(close_reason::kicked);
-    }
+    self->disconnect(codec::result_code::kicked,
+                     reason.empty() ? codec::default_message(codec::result_code::kicked)
+                                    : std::string_view(reason));
+    self->flush();
   });
 }
 
 void session::shut_down() {
   boost::asio::post(strand_, [self = shared_from_this()] {
-    if (self->state_ != state::open) return;
-    if (self->sends_notices()) {
-      self->disconnect(codec::result_code::server_shutting_down, "");
-      self->flush();
-    } else {
-      self->close(close_reason::shutting_down);
-    }
+    self->disconnect(codec::result_code::server_shutting_down, "");
+    self->flush();
   });
 }
 

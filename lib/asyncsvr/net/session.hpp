@@ -81,16 +81,26 @@ class session : public connection, public std::enable_shared_from_this<session> 
   // Called on the strand after a write made progress, so that a push paced by the queue (Download,
   // §8.2) can produce more. It must not send synchronously; start work that sends later instead.
   virtual void on_write_progress() {}
-  // Whether kick() and shut_down() send a Disconnect notice first (raw protocols say no).
+  // Whether the session sends Disconnect notices (§2.3) before it closes (raw protocols say no).
   virtual bool sends_notices() const noexcept { return true; }
+  // Raw protocols (legacy LogOutput, §14.3) read bytes, not frames: they say so here and get
+  // every received byte through on_raw_input instead of on_request.
+  virtual bool framed() const noexcept { return true; }
+  virtual void on_raw_input(std::span<const char> /*bytes*/) {}
 
   // Queues one frame; it leaves with the next flush (end of the current handler).
   void send(std::string_view text, std::span<const char> payload = {});
   // The same for a payload made of the first `size` bytes of a pooled buffer, which the session
   // takes over instead of copying (file chunks read straight into it).
   void send(std::string_view text, memory::buffer payload, std::size_t size);
-  // §2.3: queue a Disconnect notice, ignore further requests, close once it is written.
+  // Queues bytes as they are, without a frame around them (raw protocols).
+  void send_raw(std::string_view bytes);
+  // §2.3: queue a Disconnect notice, ignore further requests, close once it is written. A
+  // session that sends no notices closes at once.
   void disconnect(codec::result_code reason, std::string_view message);
+  // The peer asked to end the connection in its protocol's own way (raw LogOutput's ESC, §14.3):
+  // closes at once, discarding what is queued.
+  void close_by_peer() { close(close_reason::peer_closed); }
   // Queues a final reply (framing and text errors, §3.3) and closes once it is written.
   void finish_with(std::string_view text);
 
@@ -133,6 +143,8 @@ class session : public connection, public std::enable_shared_from_this<session> 
   bool may_read() const noexcept;
 
   void flush();
+  // Makes the queue's size visible to snapshot() and to the server-wide queued_bytes level.
+  void publish_queued_bytes() noexcept;
   // Whether a frame with a large payload may go to the socket at once: only when everything
   // queued before it could be written now. The session may have closed meanwhile.
   bool may_write_directly();

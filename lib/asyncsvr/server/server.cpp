@@ -15,9 +15,9 @@
 
 #include "asyncsvr/auth/login_service.hpp"
 #include "asyncsvr/files/file_store.hpp"
-#include "asyncsvr/http/status_json.hpp"
 #include "asyncsvr/http/status_server.hpp"
 #include "asyncsvr/log/log.hpp"
+#include "asyncsvr/log/log_feed.hpp"
 #include "asyncsvr/net/io_pool.hpp"
 #include "asyncsvr/net/listener.hpp"
 #include "asyncsvr/net/server_stats.hpp"
@@ -118,9 +118,9 @@ void server::impl::bind_status() {
   if (config.status_port == 0) return;
   const tcp::endpoint endpoint(boost::asio::ip::make_address(config.status_listen),
                                config.status_port);
-  status = std::make_unique<http::status_server>(threads.context(), endpoint, [this] {
-    return http::status_json(net::collect_stats(context, threads.size()));
-  });
+  http::status_routes routes([this] { return net::collect_stats(context, threads.size()); },
+                             config.status_token);
+  status = std::make_unique<http::status_server>(threads.context(), endpoint, std::move(routes));
 }
 
 void server::impl::schedule_housekeeping() {
@@ -205,6 +205,8 @@ server::~server() {
 }
 
 void server::start() {
+  // From now on recent lines are kept for LogOutput subscribers (§14.1).
+  log::keep_backlog(impl_->config.log_output_backlog);
   impl_->bind_listeners();
   impl_->bind_status();
   impl_->threads.start([this](std::size_t index) { impl_->pool.bind_current_thread(index); });
