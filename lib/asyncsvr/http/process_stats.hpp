@@ -7,7 +7,8 @@ namespace asyncsvr::http {
 
 struct process_stats {
   std::uint64_t resident_bytes = 0;  // 0 where the platform does not say
-  std::uint64_t open_files = 0;      // descriptors open, sockets included; 0 where unknown
+  std::uint64_t open_files = 0;      // descriptors open, sockets included, as of at most 1 s
+                                     // ago; 0 where unknown
 };
 
 process_stats read_process_stats();
