@@ -11,6 +11,7 @@
 #include <boost/program_options.hpp>
 
 #include "asyncsvr/config/units.hpp"
+#include "asyncsvr/net/address_list.hpp"
 
 namespace asyncsvr {
 
@@ -91,20 +92,6 @@ std::optional<boost::asio::ip::address> parse_ip(std::string_view text) {
 reason address_error(std::string_view text) {
   if (parse_ip(text)) return std::nullopt;
   return single_quoted(text) + " is not an IP address";
-}
-
-// An address, or an address and a prefix length ("10.0.0.0/8", "fd00::/8").
-reason network_error(std::string_view text) {
-  const auto slash = text.find('/');
-  const auto address = parse_ip(text.substr(0, slash));
-  if (!address) return single_quoted(text) + " is not an IP address or CIDR block";
-  if (slash == std::string_view::npos) return std::nullopt;
-  const unsigned max_bits = address->is_v4() ? 32 : 128;
-  const auto bits = units::parse_count(text.substr(slash + 1));
-  if (!bits || *bits > max_bits) {
-    return single_quoted(text) + " has a bad prefix length (0 to " + std::to_string(max_bits) + ")";
-  }
-  return std::nullopt;
 }
 
 // Parses a comma-separated list, checks every item, and stores the items.
@@ -295,9 +282,10 @@ setting legacy_raw_allow_setting() {
           "LIST",
           "comma-separated addresses and CIDR blocks allowed the legacy raw mode",
           [](server_config& config, std::string_view text) -> reason {
-            std::vector<std::string> networks;
-            if (auto error = assign_list(text, network_error, networks)) return error;
-            config.log_output_legacy_raw_allow = join(networks, ", ");
+            // The parser LogOutput itself uses, so that what starts is what it accepts.
+            std::string error;
+            if (!net::address_list::parse(text, &error)) return error;
+            config.log_output_legacy_raw_allow = join(split_list(text), ", ");
             return std::nullopt;
           },
           [](const server_config& config) { return config.log_output_legacy_raw_allow; }};

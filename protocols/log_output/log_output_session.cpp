@@ -1,7 +1,7 @@
 #include "log_output_session.hpp"
 
-#include "address_list.hpp"
 #include "asyncsvr/log/log.hpp"
+#include "asyncsvr/net/address_list.hpp"
 #include "raw_log_session.hpp"
 
 namespace asyncsvr::protocols {
@@ -29,7 +29,7 @@ bool wants_raw_mode(const server_config& config, const net::connection_info& inf
   if (!config.log_output_legacy_raw) return false;
   // Parsed per connection: raw mode is for a rare telnet user, and the setting was checked at
   // start-up, so a failure here means a setting that bypassed the options.
-  const auto allowed = address_list::parse(config.log_output_legacy_raw_allow);
+  const auto allowed = net::address_list::parse(config.log_output_legacy_raw_allow);
   if (!allowed) {
     LOG_WARN(info.id) << "log_output_legacy_raw_allow is not a valid list; raw mode refused";
     return false;

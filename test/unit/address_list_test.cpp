@@ -1,10 +1,10 @@
 // The allow list of the legacy raw LogOutput mode (PROTOCOL.md §14.3).
 
-#include "address_list.hpp"
+#include "asyncsvr/net/address_list.hpp"
 
 #include <boost/test/unit_test.hpp>
 
-using asyncsvr::protocols::address_list;
+using asyncsvr::net::address_list;
 using boost::asio::ip::make_address;
 
 BOOST_AUTO_TEST_SUITE(raw_mode_allow_list)

@@ -1,9 +1,9 @@
-#include "address_list.hpp"
+#include "asyncsvr/net/address_list.hpp"
 
 #include <charconv>
 #include <string>
 
-namespace asyncsvr::protocols {
+namespace asyncsvr::net {
 
 namespace {
 
@@ -25,7 +25,11 @@ bool within(const ip::network_v6& net, const ip::address_v6& a) {
 
 }  // namespace
 
-std::optional<address_list> address_list::parse(std::string_view text) {
+std::optional<address_list> address_list::parse(std::string_view text, std::string* error) {
+  const auto refuse = [&](std::string_view item, std::string_view why) {
+    if (error) *error = "'" + std::string(item) + "' " + std::string(why);
+    return std::nullopt;
+  };
   address_list list;
   while (!text.empty()) {
     const auto comma = text.find(',');
@@ -35,14 +39,15 @@ std::optional<address_list> address_list::parse(std::string_view text) {
     const auto slash = item.find('/');
     boost::system::error_code ec;
     const auto address = ip::make_address(std::string(item.substr(0, slash)), ec);
-    if (ec) return std::nullopt;
+    if (ec) return refuse(item, "is not an IP address or CIDR block");
     const unsigned max_bits = address.is_v4() ? 32 : 128;
     unsigned bits = max_bits;
     if (slash != std::string_view::npos) {
       const auto digits = item.substr(slash + 1);
-      const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), bits);
-      if (error != std::errc() || end != digits.data() + digits.size() || bits > max_bits) {
-        return std::nullopt;
+      const auto [end, failed] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), bits);
+      if (failed != std::errc() || end != digits.data() + digits.size() || bits > max_bits) {
+        return refuse(item, "has a bad prefix length (0 to " + std::to_string(max_bits) + ")");
       }
     }
     // The network of the address (host bits cleared), so that 127.0.0.1/8 means 127.0.0.0/8.
@@ -77,4 +82,4 @@ bool address_list::contains(ip::address address) const {
   return false;
 }
 
-}  // namespace asyncsvr::protocols
+}  // namespace asyncsvr::net

@@ -6,6 +6,7 @@
 // Thread-safety: const after parsing.
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
@@ -14,12 +15,12 @@
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
 
-namespace asyncsvr::protocols {
+namespace asyncsvr::net {
 
 class address_list {
  public:
-  // nullopt when an entry is not an address or a CIDR block.
-  static std::optional<address_list> parse(std::string_view text);
+  // nullopt when an entry is not an address or a CIDR block; `error` then says which and why.
+  static std::optional<address_list> parse(std::string_view text, std::string* error = nullptr);
 
   bool contains(boost::asio::ip::address address) const;
 
@@ -27,4 +28,4 @@ class address_list {
   std::vector<std::variant<boost::asio::ip::network_v4, boost::asio::ip::network_v6>> networks_;
 };
 
-}  // namespace asyncsvr::protocols
+}  // namespace asyncsvr::net
