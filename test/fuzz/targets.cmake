@@ -1,0 +1,11 @@
+# Every fuzz target and the library it tests, as NAME=LIBRARY: one list for the libFuzzer build
+# (test/fuzz/CMakeLists.txt) and for the corpus replay in ctest (test/fuzz/replay.cmake).
+set(asyncsvr_fuzz_targets text_block=asyncsvr_codec path_rules=asyncsvr_files)
+
+# asyncsvr_for_each_fuzz_target(FUNCTION): calls FUNCTION(NAME LIBRARY) for each of them.
+function(asyncsvr_for_each_fuzz_target fn)
+  foreach(target IN LISTS asyncsvr_fuzz_targets)
+    string(REPLACE "=" ";" parts "${target}")
+    cmake_language(CALL ${fn} ${parts})
+  endforeach()
+endfunction()
