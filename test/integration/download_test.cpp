@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <random>
 #include <sys/stat.h>
 #include <thread>
 #include <utility>
@@ -16,6 +15,7 @@
 
 #include "asyncsvr/codec/command_text.hpp"
 #include "asyncsvr/codec/frame.hpp"
+#include "file_helpers.hpp"
 #include "test_server.hpp"
 
 using asyncsvr::client::connection;
@@ -31,29 +31,10 @@ constexpr std::size_t mib = 1024 * 1024;
 // Bytes of a Data frame besides its payload: the lengths and "[Response]…Command=Data…Code=0".
 constexpr std::size_t data_frame_overhead = 8 + 32;
 
-void write_file(const fs::path& path, std::string_view content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  BOOST_REQUIRE(out.good());
-}
-
 // A file of zeros that takes no disk space: big enough that a push outlasts every socket buffer.
 void write_sparse_file(const fs::path& path, std::uintmax_t size) {
   write_file(path, "");
   fs::resize_file(path, size);
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string random_bytes(std::size_t size, unsigned seed) {
-  std::mt19937_64 generator(seed);
-  std::string bytes(size, '\0');
-  for (auto& b : bytes)
-    b = static_cast<char>(generator());
-  return bytes;
 }
 
 std::string from_hex(std::string_view hex) {

@@ -11,6 +11,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "file_helpers.hpp"
 #include "test_server.hpp"
 
 using asyncsvr::client::connection;
@@ -19,21 +20,6 @@ using namespace asyncsvr::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-void write_file(const fs::path& path, std::string_view content) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  BOOST_REQUIRE(out.good());
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  BOOST_REQUIRE(in.good());
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 std::string pattern(std::size_t size) {
   std::string bytes(size, '\0');

@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(systemd_hears_ready_watchdog_and_stopping) {
   temp_dir dir;
   notify_listener systemd(dir.path / "notify");
   boost::asio::io_context io;
-  const auto port = free_port(io);
+  const auto port = free_port();
   child_process server(server_command(dir.path, port),
                        {systemd.environment(), "WATCHDOG_USEC=200000"});
 
@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(systemd_hears_ready_watchdog_and_stopping) {
 BOOST_AUTO_TEST_CASE(sigterm_with_a_thousand_sessions_and_an_unfinished_upload) {
   temp_dir dir;
   boost::asio::io_context io;
-  const auto port = free_port(io);
+  const auto port = free_port();
   constexpr auto shutdown_timeout = 5s;
   child_process server(
       server_command(dir.path, port, {"--shutdown-timeout=5s", "--throughput-allow-anonymous"}));

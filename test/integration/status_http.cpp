@@ -73,10 +73,4 @@ std::string http_request(std::string_view method, std::string_view target, std::
   return r;
 }
 
-std::uint16_t free_loopback_port() {
-  boost::asio::io_context io;
-  tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
-
 }  // namespace asyncsvr::test

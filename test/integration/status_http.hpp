@@ -22,7 +22,4 @@ http_response http_exchange(std::uint16_t port, const std::string& request);
 std::string http_request(std::string_view method, std::string_view target,
                          std::string_view token = {}, std::string_view body = {});
 
-// A loopback port that was free a moment ago (bound to port 0, then released).
-std::uint16_t free_loopback_port();
-
 }  // namespace asyncsvr::test

@@ -10,6 +10,7 @@
 #include "asyncsvr/codec/frame.hpp"
 #include "asyncsvr/log/log.hpp"
 #include "prometheus_check.hpp"
+#include "server_process.hpp"
 #include "status_http.hpp"
 #include "test_server.hpp"
 
@@ -24,7 +25,7 @@ constexpr std::string_view token = "test-token-1234";
 struct status_fixture {
   explicit status_fixture(std::string status_token = std::string(token),
                           asyncsvr::duration idle = 300s)
-      : status_port(free_loopback_port()), server([&](asyncsvr::server_config& c) {
+      : status_port(free_port()), server([&](asyncsvr::server_config& c) {
           c.status_listen = "127.0.0.1";
           c.status_port = status_port;
           c.status_token = status_token;

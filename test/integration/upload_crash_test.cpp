@@ -35,23 +35,17 @@ asyncsvr::client::connection connect_when_up(boost::asio::io_context& io, std::u
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(upload_survives_sigkill_of_the_server) {
-  const fs::path data_dir =
-      fs::temp_directory_path() / ("asyncsvr-crash-" + std::to_string(::getpid()));
-  fs::remove_all(data_dir);
-  fs::create_directories(data_dir);
+  const temp_dir dir;
+  const fs::path& data_dir = dir.path;
   boost::asio::io_context io;
-  const auto port = free_port(io);
+  const auto port = free_port();
   const auto source = random_bytes(4 * 1024 * 1024 + 5, 11);
   const std::size_t half = source.size() / 2;
   {
     child_process server(server_command(data_dir, port));
     auto c = connect_when_up(io, port);
     BOOST_REQUIRE(c.call("Upload", {{"DirName", ""}, {"FileName", "precious"}}).ok());
-    for (std::size_t at = 0; at < half; at += 65536) {
-      const auto piece =
-          std::string_view(source).substr(at, std::min<std::size_t>(65536, half - at));
-      c.send("Data", {}, {piece.data(), piece.size()});
-    }
+    send_data(c, std::string_view(source).substr(0, half));
     BOOST_REQUIRE(c.call("Active").ok());  // every Data before it has been written
     server.signal(SIGKILL);
   }
@@ -61,14 +55,9 @@ BOOST_AUTO_TEST_CASE(upload_survives_sigkill_of_the_server) {
   const auto opened = c.call("Upload", {{"DirName", ""}, {"FileName", "precious"}});
   BOOST_REQUIRE(opened.ok());
   BOOST_TEST(opened.integer("FileSize") == static_cast<std::int64_t>(half));
-  const auto rest = std::string_view(source).substr(half);
-  for (std::size_t at = 0; at < rest.size(); at += 65536) {
-    const auto piece = rest.substr(at, 65536);
-    c.send("Data", {}, {piece.data(), piece.size()});
-  }
+  send_data(c, std::string_view(source).substr(half));
   BOOST_TEST(c.call("Eof", {{"FileSize", std::to_string(source.size())}}).ok());
   BOOST_TEST(sha256_hex(read_file(data_dir / "files/precious")) == sha256_hex(source));
   server.signal(SIGTERM);
   BOOST_TEST(server.wait_exit(std::chrono::seconds(20)).value_or(-1) == 0);
-  fs::remove_all(data_dir);
 }

@@ -15,15 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t chunk = 64 * 1024;
-
-void send_data(asyncsvr::client::connection& c, std::string_view bytes) {
-  for (std::size_t at = 0; at < bytes.size(); at += chunk) {
-    const auto piece = bytes.substr(at, chunk);
-    c.send("Data", {}, {piece.data(), piece.size()});
-  }
-}
-
 // Upload, Data…, Eof on one connection; returns the Eof reply.
 asyncsvr::client::message upload_whole(asyncsvr::client::connection& c, std::string_view dir,
                                        std::string_view name, std::string_view bytes) {
@@ -406,10 +397,10 @@ BOOST_AUTO_TEST_CASE(concurrent_uploads_of_different_files_are_intact) {
                       .ok());
   }
   // Interleave the chunks of every upload, as many devices uploading at once would.
-  for (std::size_t at = 0; at < sources[0].size() + uploads; at += chunk) {
+  for (std::size_t at = 0; at < sources[0].size() + uploads; at += data_chunk) {
     for (int i = 0; i < uploads; ++i) {
       if (at < sources[i].size())
-        send_data(clients[i], std::string_view(sources[i]).substr(at, chunk));
+        send_data(clients[i], std::string_view(sources[i]).substr(at, data_chunk));
     }
   }
   for (int i = 0; i < uploads; ++i) {

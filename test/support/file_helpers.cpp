@@ -23,7 +23,15 @@ std::string read_file(const std::filesystem::path& path) {
   return std::move(out).str();
 }
 
+void send_data(client::connection& c, std::string_view bytes) {
+  for (std::size_t at = 0; at < bytes.size(); at += data_chunk) {
+    const auto piece = bytes.substr(at, data_chunk);
+    c.send("Data", {}, {piece.data(), piece.size()});
+  }
+}
+
 void write_file(const std::filesystem::path& path, std::string_view bytes) {
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!out) throw std::runtime_error("cannot write " + path.string());

@@ -13,7 +13,8 @@ namespace asyncsvr::test {
 namespace fs = std::filesystem;
 using boost::asio::ip::tcp;
 
-std::uint16_t free_port(boost::asio::io_context& io) {
+std::uint16_t free_port() {
+  boost::asio::io_context io;
   tcp::acceptor probe(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
   return probe.local_endpoint().port();
 }

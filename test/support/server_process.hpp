@@ -11,8 +11,9 @@
 
 namespace asyncsvr::test {
 
-// A port that was free a moment ago, for a child server to bind next.
-std::uint16_t free_port(boost::asio::io_context& io);
+// A loopback port that was free a moment ago (bound to port 0, then released), for a server to
+// bind next.
+std::uint16_t free_port();
 
 // Writes the users file data_dir/users with admin/admin and returns the command line of a server
 // on 127.0.0.1:port serving data_dir, followed by `extra` options. Throws std::runtime_error when
