@@ -1,13 +1,12 @@
 #include "staging_area.hpp"
 
 #include <cerrno>
-#include <dirent.h>
 #include <fcntl.h>
-#include <memory>
 #include <sys/stat.h>
 #include <system_error>
 
 #include "asyncsvr/auth/password_hash.hpp"
+#include "asyncsvr/files/dir_stream.hpp"
 #include "asyncsvr/log/log.hpp"
 
 namespace asyncsvr::files {
@@ -26,10 +25,6 @@ fs_error sync_failure(int error) {
   return {result_code::unknown_error,
           "cannot flush to disk: " + std::generic_category().message(error)};
 }
-
-struct dir_closer {
-  void operator()(DIR* d) const noexcept { ::closedir(d); }
-};
 
 }  // namespace
 
@@ -88,31 +83,29 @@ fs_error staging_area::publish(int partial, std::string_view canonical, int targ
 
 std::size_t staging_area::sweep(std::chrono::system_clock::duration ttl,
                                 const std::function<bool(std::string_view)>& in_use) const {
-  const int own = ::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  const std::unique_ptr<DIR, dir_closer> stream(own < 0 ? nullptr : ::fdopendir(own));
-  if (!stream) {
-    LOG_WARN(0) << "cannot sweep " << path_ << ": " << std::generic_category().message(errno);
-    if (own >= 0) ::close(own);
-    return 0;
-  }
+  dir_stream stream(dir_.get(), ".");
   const auto now = std::chrono::system_clock::now();
   std::size_t removed = 0;
-  while (const dirent* entry = ::readdir(stream.get())) {
+  while (const dirent* entry = stream.next()) {
     const std::string_view name = entry->d_name;
     if (!name.ends_with(partial_suffix) || in_use(name)) continue;
     struct stat st {};
-    if (::fstatat(::dirfd(stream.get()), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (::fstatat(stream.fd(), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
     const auto modified = std::chrono::system_clock::time_point(
         std::chrono::duration_cast<std::chrono::system_clock::duration>(
             std::chrono::seconds(st.st_mtim.tv_sec) +
             std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
     if (!S_ISREG(st.st_mode) || now - modified < ttl) continue;
-    if (::unlinkat(::dirfd(stream.get()), entry->d_name, 0) == 0) {
+    if (::unlinkat(stream.fd(), entry->d_name, 0) == 0) {
       ++removed;
     } else {
       LOG_WARN(0) << "cannot remove expired partial upload " << (path_ / entry->d_name) << ": "
                   << std::generic_category().message(errno);
     }
+  }
+  if (stream.error() != 0) {
+    LOG_WARN(0) << "cannot sweep " << path_ << ": "
+                << std::generic_category().message(stream.error());
   }
   return removed;
 }
