@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <system_error>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "asyncsvr/files/file_store.hpp"
@@ -146,16 +145,20 @@ void download_session::read_chunk(std::shared_ptr<push> p, memory::buffer chunk,
   }
   const std::size_t cached = read_cached(p->file.get(), offset, chunk.data(), size);
   if (cached == size) return chunk_ready(p, std::move(chunk), size, {size, 0});
-  auto self = std::static_pointer_cast<download_session>(shared_from_this());
-  boost::asio::post(context().files.workers(), [self, p = std::move(p), chunk = std::move(chunk),
-                                                offset, size, cached]() mutable {
-    read_result result =
-        read_at(p->file.get(), offset + cached, chunk.data() + cached, size - cached);
-    result.bytes += cached;
-    self->run_on_strand([self, p = std::move(p), chunk = std::move(chunk), size, result]() mutable {
-      self->chunk_ready(p, std::move(chunk), size, result);
-    });
-  });
+  // The push and the chunk belong to the completion, which keeps them until the read is done;
+  // the read uses them through these, taken before they move.
+  const int fd = p->file.get();
+  char* const into = chunk.data();
+  run_off_strand(
+      context().files.workers().get_executor(),
+      [fd, into, offset, size, cached] {
+        read_result result = read_at(fd, offset + cached, into + cached, size - cached);
+        result.bytes += cached;
+        return result;
+      },
+      [this, p = std::move(p), chunk = std::move(chunk), size](read_result result) mutable {
+        chunk_ready(p, std::move(chunk), size, result);
+      });
 }
 
 void download_session::chunk_ready(const std::shared_ptr<push>& p, memory::buffer chunk,

@@ -5,7 +5,6 @@
 #include <limits>
 #include <utility>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "asyncsvr/files/path_rules.hpp"
@@ -39,17 +38,13 @@ struct read_result {
 template <class Work, class Done>
 void remote_stream_session::off_strand(Work work, Done done) {
   suspend_requests();
-  auto self = std::static_pointer_cast<remote_stream_session>(shared_from_this());
-  boost::asio::post(
-      context().files.workers(), [self, work = std::move(work), done = std::move(done)]() mutable {
-        auto result = work();
-        // Runs even if the session closed meanwhile: send() then queues nothing, and resuming a
-        // closed session does nothing.
-        self->run_on_strand([self, result = std::move(result), done = std::move(done)]() mutable {
-          done(result);
-          self->resume_requests();
-        });
-      });
+  // `done` runs even if the session closed meanwhile: send() then queues nothing, and resuming a
+  // closed session does nothing.
+  run_off_strand(context().files.workers().get_executor(), std::move(work),
+                 [this, done = std::move(done)](auto result) mutable {
+                   done(result);
+                   resume_requests();
+                 });
 }
 
 std::span<const net::command_spec> remote_stream_session::commands() const {

@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "asyncsvr/files/file_store.hpp"
@@ -152,21 +151,23 @@ void upload_session::eof(const net::request& r) {
   // connection's end waits for the publication (surrender(), on_close()).
   publishing_ = true;
   suspend_requests();
-  auto self = std::static_pointer_cast<upload_session>(shared_from_this());
-  boost::asio::post(context().files.workers(), [self] {
-    const open_upload& upload = *self->upload_;
-    const auto& store = self->context().files;
-    files::fs_error error;
-    const files::unique_fd directory = store.root().open_dir(upload.directory, error);
-    if (directory) {
-      error = store.staging().publish(upload.partial.get(), upload.target, directory.get(),
-                                      upload.name);
-    }
-    self->run_on_strand([self, error = std::move(error)] {
-      self->published(error);
-      self->resume_requests();
-    });
-  });
+  run_off_strand(
+      context().files.workers().get_executor(),
+      [this] {
+        const open_upload& upload = *upload_;
+        const auto& store = context().files;
+        files::fs_error error;
+        const files::unique_fd directory = store.root().open_dir(upload.directory, error);
+        if (directory) {
+          error = store.staging().publish(upload.partial.get(), upload.target, directory.get(),
+                                          upload.name);
+        }
+        return error;
+      },
+      [this](const files::fs_error& error) {
+        published(error);
+        resume_requests();
+      });
 }
 
 void upload_session::published(const files::fs_error& error) {

@@ -131,6 +131,11 @@ class session : public connection, public std::enable_shared_from_this<session> 
   // meanwhile (it may need to account for that); send() then queues nothing.
   template <class Fn>
   void run_on_strand(Fn&& fn);
+  // Runs `work` on `executor` (blocking work such as file I/O, kept off the I/O threads), then
+  // `done(result)` as run_on_strand() would. Whatever `done` owns lives until then, so `work` may
+  // use it through pointers.
+  template <class Executor, class Work, class Done>
+  void run_off_strand(const Executor& executor, Work work, Done done);
 
  private:
   enum class state { open, closing, closed };
@@ -204,6 +209,17 @@ class session : public connection, public std::enable_shared_from_this<session> 
   mutable std::atomic_flag account_lock_;
   std::shared_ptr<const auth::user_account> account_;
 };
+
+template <class Executor, class Work, class Done>
+void session::run_off_strand(const Executor& executor, Work work, Done done) {
+  boost::asio::post(executor, [self = shared_from_this(), work = std::move(work),
+                               done = std::move(done)]() mutable {
+    auto result = work();
+    self->run_on_strand([result = std::move(result), done = std::move(done)]() mutable {
+      done(std::move(result));
+    });
+  });
+}
 
 template <class Fn>
 void session::run_on_strand(Fn&& fn) {
