@@ -4,6 +4,9 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 
 #include "asyncsvr/auth/password_hash.hpp"
@@ -26,6 +29,36 @@ struct all_at_once {
 
 }  // namespace
 
+struct connection::tls_stream {
+  tls_stream(tcp::socket socket, const options& opts, const std::string& server_name)
+      : context(boost::asio::ssl::context::tls_client),
+        stream(std::move(socket), prepare(opts, server_name)) {
+    // SNI, for a server behind a TLS proxy that serves several names; never for an address.
+    boost::system::error_code not_an_address;
+    boost::asio::ip::make_address(server_name, not_an_address);
+    if (not_an_address) {  // SSL_set_tlsext_host_name, whose macro casts the C way
+      SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(server_name.c_str()));
+    }
+  }
+
+  boost::asio::ssl::context& prepare(const options& opts, const std::string& server_name) {
+    context.set_options(boost::asio::ssl::context::no_tlsv1 |
+                        boost::asio::ssl::context::no_tlsv1_1);
+    if (opts.tls_ca_file.empty()) {
+      context.set_default_verify_paths();
+    } else {
+      context.load_verify_file(opts.tls_ca_file);
+    }
+    context.set_verify_mode(boost::asio::ssl::verify_peer);
+    context.set_verify_callback(boost::asio::ssl::host_name_verification(server_name));
+    return context;
+  }
+
+  boost::asio::ssl::context context;
+  boost::asio::ssl::stream<tcp::socket> stream;
+};
+
 connection::connection(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
                        std::uint8_t flag, options opts)
     : io_(io), socket_(io), options_(std::move(opts)) {
@@ -39,8 +72,38 @@ connection::connection(boost::asio::io_context& io, const std::string& host, std
   }
   run([&](auto done) { socket_.async_connect(endpoint, done); }, options_.timeout);
   socket_.set_option(tcp::no_delay(true));
+  if (options_.tls) {
+    try {
+      tls_ = std::make_unique<tls_stream>(
+          std::move(socket_), options_,
+          options_.tls_server_name.empty() ? host : options_.tls_server_name);
+    } catch (const boost::system::system_error& e) {
+      throw error("TLS CA file " + options_.tls_ca_file + ": " + e.code().message());
+    }
+    run(
+        [&](auto done) {
+          tls_->stream.async_handshake(boost::asio::ssl::stream_base::client, done);
+        },
+        options_.timeout);
+  }
   const char f = static_cast<char>(flag);
   send_raw({&f, 1});
+}
+
+connection::~connection() = default;
+connection::connection(connection&&) noexcept = default;
+
+tcp::socket& connection::socket() noexcept {
+  return tls_ ? tls_->stream.next_layer() : socket_;
+}
+
+template <class Fn>
+void connection::with_stream(Fn&& fn) {
+  if (tls_) {
+    fn(tls_->stream);
+  } else {
+    fn(socket_);
+  }
 }
 
 template <class Start>
@@ -51,7 +114,7 @@ void connection::run(Start&& start, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (result == boost::asio::error::would_block) {
     if (io_.run_one_until(deadline) == 0 && result == boost::asio::error::would_block) {
-      socket_.cancel();
+      socket().cancel();
       io_.restart();
       while (result == boost::asio::error::would_block)
         io_.run_one();
@@ -65,7 +128,9 @@ void connection::run(Start&& start, std::chrono::milliseconds timeout) {
 void connection::send_raw(std::span<const char> bytes) {
   run(
       [&](auto done) {
-        boost::asio::async_write(socket_, boost::asio::buffer(bytes.data(), bytes.size()), done);
+        with_stream([&](auto& stream) {
+          boost::asio::async_write(stream, boost::asio::buffer(bytes.data(), bytes.size()), done);
+        });
       },
       options_.timeout);
 }
@@ -86,8 +151,10 @@ void connection::send(std::string_view command, key_span keys, std::span<const c
       boost::asio::buffer(out_), boost::asio::buffer(payload.data(), payload.size())};
   run(
       [&](auto done) {
-        boost::asio::async_write(socket_, buffers, all_at_once{boost::asio::buffer_size(buffers)},
-                                 done);
+        with_stream([&](auto& stream) {
+          boost::asio::async_write(stream, buffers, all_at_once{boost::asio::buffer_size(buffers)},
+                                   done);
+        });
       },
       options_.timeout);
 }
@@ -95,7 +162,9 @@ void connection::send(std::string_view command, key_span keys, std::span<const c
 void connection::read_exactly(char* data, std::size_t size, std::chrono::milliseconds timeout) {
   run(
       [&](auto done) {
-        boost::asio::async_read(socket_, boost::asio::buffer(data, size), all_at_once{size}, done);
+        with_stream([&](auto& stream) {
+          boost::asio::async_read(stream, boost::asio::buffer(data, size), all_at_once{size}, done);
+        });
       },
       timeout);
 }
@@ -129,9 +198,9 @@ message connection::receive_in_place(std::string_view& payload) {
 
 bool connection::input_pending() {
   boost::system::error_code ec;
-  const auto bytes = socket_.available(ec);
+  const auto bytes = socket().available(ec);
   // A failed socket counts as pending: the caller's next receive reports the failure.
-  return ec || bytes > 0;
+  return ec || bytes > 0 || (tls_ && SSL_pending(tls_->stream.native_handle()) > 0);
 }
 
 message connection::call(std::string_view command, key_list keys, std::span<const char> payload) {
@@ -167,7 +236,12 @@ bool connection::closed_by_server(std::chrono::milliseconds within) {
         deadline - std::chrono::steady_clock::now());
     if (left <= std::chrono::milliseconds(0)) return false;
     try {
-      run([&](auto done) { socket_.async_read_some(boost::asio::buffer(sink), done); }, left);
+      run(
+          [&](auto done) {
+            with_stream(
+                [&](auto& stream) { stream.async_read_some(boost::asio::buffer(sink), done); });
+          },
+          left);
     } catch (const timeout_error&) {
       return false;
     } catch (const error&) {
@@ -177,13 +251,13 @@ bool connection::closed_by_server(std::chrono::milliseconds within) {
 }
 
 void connection::reset() {
-  socket_.set_option(boost::asio::socket_base::linger(true, 0));
+  socket().set_option(boost::asio::socket_base::linger(true, 0));
   close();
 }
 
 void connection::close() {
   boost::system::error_code ignored;  // closing a socket the server may have closed already
-  socket_.close(ignored);
+  socket().close(ignored);
 }
 
 }  // namespace asyncsvr::client

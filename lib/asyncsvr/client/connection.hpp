@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <initializer_list>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -41,6 +42,12 @@ struct options {
   std::uint64_t max_packet_size = 4 * mib;
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
   std::string bind_address;  // local address to connect from; empty = any
+  // TLS (§6.5): the server's certificate must be valid for `tls_server_name` (empty: the address
+  // connected to) and signed by a CA in `tls_ca_file` (PEM), or by one the system trusts when
+  // that is empty.
+  bool tls = false;
+  std::string tls_ca_file;
+  std::string tls_server_name;
 };
 
 using key_value = std::pair<std::string_view, std::string_view>;
@@ -50,9 +57,12 @@ using key_span = std::span<const key_value>;
 
 class connection {
  public:
-  // Connects and sends the protocol flag byte.
+  // Connects (and with options::tls completes the TLS handshake) and sends the protocol flag
+  // byte.
   connection(boost::asio::io_context& io, const std::string& host, std::uint16_t port,
              std::uint8_t flag, options opts = {});
+  ~connection();
+  connection(connection&&) noexcept;
 
   // Sends one request frame. The payload is written from the caller's memory, not copied.
   void send(std::string_view command, key_list keys = {}, std::span<const char> payload = {});
@@ -84,18 +94,24 @@ class connection {
   void reset();
   void close();
 
-  boost::asio::ip::tcp::socket& socket() noexcept { return socket_; }
+  boost::asio::ip::tcp::socket& socket() noexcept;  // under TLS, the socket beneath it
   const options& settings() const noexcept { return options_; }
 
  private:
+  struct tls_stream;
+
   template <class Start>
   void run(Start&& start, std::chrono::milliseconds timeout);
+  // Calls fn with the stream to read and write: the TLS stream, or the socket itself.
+  template <class Fn>
+  void with_stream(Fn&& fn);
   void read_exactly(char* data, std::size_t size, std::chrono::milliseconds timeout);
   codec::frame read_frame();  // views into in_
 
   boost::asio::io_context& io_;
-  boost::asio::ip::tcp::socket socket_;
+  boost::asio::ip::tcp::socket socket_;  // moved into tls_ when there is one
   options options_;
+  std::unique_ptr<tls_stream> tls_;
   std::deque<message> pushes_;
   std::string request_text_;
   std::string out_;
