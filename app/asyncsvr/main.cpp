@@ -33,8 +33,8 @@ std::shared_ptr<const asyncsvr::auth::user_store> load_users(const std::filesyst
   return std::make_shared<const asyncsvr::auth::user_store>(asyncsvr::auth::user_store::load(file));
 }
 
-// SIGINT/SIGTERM stop gracefully; SIGHUP re-reads the users file. Runs on its own thread so that
-// a signal is handled even while every I/O thread is busy.
+// SIGINT/SIGTERM stop gracefully; SIGHUP re-reads the users file and the TLS certificate and key.
+// Runs on its own thread so that a signal is handled even while every I/O thread is busy.
 class signal_handling {
  public:
   explicit signal_handling(asyncsvr::server& server)
@@ -70,6 +70,13 @@ class signal_handling {
         server_.context().logins.replace_users(std::move(users));
       } catch (const std::exception& e) {
         LOG_ERROR(0) << "users file not reloaded, keeping the previous one: " << e.what();
+      }
+      try {
+        if (server_.reload_tls()) {
+          LOG_INFO(0) << "reloaded the TLS certificate and key";
+        }
+      } catch (const std::exception& e) {
+        LOG_ERROR(0) << "TLS files not reloaded, keeping the previous ones: " << e.what();
       }
       // Either way the server serves on, so systemd's reload is over.
       asyncsvr::app::notify_service_manager("READY=1");
@@ -154,7 +161,6 @@ int serve(int argc, char** argv) {
     return serve_windows_service(options);
   }
 #endif
-  std::signal(SIGPIPE, SIG_IGN);
   try {
     asyncsvr::server server(config, load_users(config.users_file),
                             asyncsvr::protocols::register_all);

@@ -324,11 +324,20 @@ std::vector<setting> make_settings() {
             count("port", &c::port, "PORT",
                   "TCP port of the framed protocols (0 = any free port, logged at start-up)", 0,
                   max_port),
-            tls_port_setting(),
             count("listen_backlog", &c::listen_backlog, "N",
                   "length of the kernel's queue of connections not yet accepted", 1, 65535),
             count("threads", &c::threads, "N", "I/O threads; 0 = one per hardware thread", 0,
                   max_threads),
+        });
+  group("TLS (§6.5)",
+        {
+            tls_port_setting(),
+            path("tls_certificate_file", &c::tls_certificate_file, "FILE",
+                 "PEM certificate chain of the TLS port, the server's certificate first"),
+            path("tls_private_key_file", &c::tls_private_key_file, "FILE",
+                 "PEM private key of that certificate (unencrypted)"),
+            timespan("tls_handshake_timeout", &c::tls_handshake_timeout,
+                     "time from accept to a completed TLS handshake; then handshake_timeout"),
         });
   group("Framing (§3)", {
                             choice("byte_order", &c::byte_order, byte_order_names,
@@ -635,6 +644,10 @@ void validate(const server_config& c) {
           "must differ from port (" + std::to_string(c.port) + ")");
   require(c.status_port == 0 || (c.status_port != c.port && c.status_port != c.tls_port),
           "status_port", "must differ from port and tls_port");
+  require(!c.tls_port || !c.tls_certificate_file.empty(), "tls_certificate_file",
+          "must be set when tls_port is");
+  require(!c.tls_port || !c.tls_private_key_file.empty(), "tls_private_key_file",
+          "must be set when tls_port is");
   require(!c.users_file.empty(), "users_file", "must not be empty");
   require(!c.data_dir.empty(), "data_dir", "must not be empty");
   require(!is_within(c.staging_dir, c.file_root), "staging_dir",

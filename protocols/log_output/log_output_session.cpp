@@ -43,10 +43,10 @@ void register_log_output(net::protocol_registry& registry) {
   registry.add(log_output_flag, "LogOutput",
                [framed = net::make_factory<log_output_session>(log_output_flag),
                 raw = net::make_factory<raw_log_session>(log_output_flag)](
-                   net::server_context& context, net::strand_type strand,
-                   boost::asio::ip::tcp::socket socket, net::connection_info info) {
+                   net::server_context& context, net::strand_type strand, net::transport stream,
+                   net::connection_info info) {
                  const auto& make = wants_raw_mode(context.config, info) ? raw : framed;
-                 return make(context, std::move(strand), std::move(socket), std::move(info));
+                 return make(context, std::move(strand), std::move(stream), std::move(info));
                });
 }
 

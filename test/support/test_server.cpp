@@ -36,6 +36,8 @@ test_server::test_server(const std::function<void(server_config&)>& adjust) {
   server_ = std::make_unique<asyncsvr::server>(config, test_users(), protocols::register_all);
   server_->start();
   port_ = server_->endpoints().at(0).port();
+  const auto tls = server_->tls_endpoints();
+  if (!tls.empty()) tls_port_ = tls.front().port();
 }
 
 test_server::~test_server() {
@@ -45,7 +47,8 @@ test_server::~test_server() {
 
 client::connection test_server::connect(std::uint8_t flag, client::options options) {
   options.byte_order = server_->config().byte_order;
-  return client::connection(client_io_, "127.0.0.1", port_, flag, options);
+  return client::connection(client_io_, "127.0.0.1", options.tls ? tls_port_ : port_, flag,
+                            options);
 }
 
 client::connection test_server::login(std::uint8_t flag, bool admin,

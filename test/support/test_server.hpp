@@ -33,12 +33,14 @@ class test_server {
   ~test_server();
 
   std::uint16_t port() const noexcept { return port_; }
+  std::uint16_t tls_port() const noexcept { return tls_port_; }  // 0 unless TLS is configured
   asyncsvr::server& server() noexcept { return *server_; }
   net::server_context& context() noexcept { return server_->context(); }
   boost::asio::io_context& client_io() noexcept { return client_io_; }
   const std::filesystem::path& file_root() const noexcept { return server_->config().file_root; }
   const std::filesystem::path& data_dir() const noexcept { return data_dir_.path; }
 
+  // To port(), or with options.tls to tls_port().
   client::connection connect(std::uint8_t flag, client::options options = {});
   // A Control connection logged in as admin (or as alice when admin is false).
   client::connection login(std::uint8_t flag, bool admin = true,
@@ -49,6 +51,7 @@ class test_server {
   std::unique_ptr<asyncsvr::server> server_;
   boost::asio::io_context client_io_;
   std::uint16_t port_ = 0;
+  std::uint16_t tls_port_ = 0;
 };
 
 // Polls `condition` until it holds or `timeout` passes; returns its last value.

@@ -139,7 +139,8 @@ BOOST_AUTO_TEST_SUITE(options_sources)
 BOOST_AUTO_TEST_CASE(flag_and_config_key_are_equivalent) {
   const std::vector<std::pair<std::string, std::string>> samples{
       {"port", "1234"},
-      {"tls_port", "9443"},
+      {"tls_certificate_file", "/etc/asyncsvr/tls/chain.pem"},
+      {"tls_handshake_timeout", "30s"},
       {"max_connections", "500"},
       {"threads", "8"},
       {"idle_timeout", "90s"},
@@ -198,7 +199,13 @@ BOOST_AUTO_TEST_CASE(listen_repeats_and_takes_lists) {
 }
 
 BOOST_AUTO_TEST_CASE(tls_port_zero_is_off) {
-  BOOST_TEST(parse({"--tls-port", "9443"}).config.tls_port.value_or(0) == 9443);
+  const arguments files{"--tls-certificate-file", "c.pem", "--tls-private-key-file", "k.pem"};
+  auto with_files = [&](arguments args) {
+    args.insert(args.end(), files.begin(), files.end());
+    return parse(args).config;
+  };
+  BOOST_TEST(with_files({"--tls-port", "9443"}).tls_port.value_or(0) == 9443);
+  BOOST_TEST(!with_files({"--tls-port", "0"}).tls_port.has_value());
   BOOST_TEST(!parse({"--tls-port", "0"}).config.tls_port.has_value());
 }
 
@@ -218,10 +225,12 @@ BOOST_AUTO_TEST_CASE(empty_paths_are_derived_from_data_dir) {
 }
 
 BOOST_AUTO_TEST_CASE(effective_settings_read_back_unchanged) {
-  const auto original = parse({"--listen", "::1,127.0.0.1", "--tls-port", "9443", "--idle-timeout",
-                               "1.5s", "--max-packet-size", "1536K", "--byte-order", "big",
-                               "--throughput-allow-anonymous", "--users-file", "/etc/u"})
-                            .config;
+  const auto original =
+      parse({"--listen", "::1,127.0.0.1", "--tls-port", "9443", "--tls-certificate-file", "c.pem",
+             "--tls-private-key-file", "k.pem", "--idle-timeout", "1.5s", "--max-packet-size",
+             "1536K", "--byte-order", "big", "--throughput-allow-anonymous", "--users-file",
+             "/etc/u"})
+          .config;
   std::ostringstream text;
   for (const auto& [key, value] : asyncsvr::effective_settings(original)) {
     text << key << " = " << value << "\n";
@@ -351,6 +360,9 @@ BOOST_AUTO_TEST_CASE(rules_between_settings_name_the_setting) {
       {{"--status-port", "9999"}, "status_port: must differ from port and tls_port"},
       {{"--status-port", "9443", "--tls-port", "9443"},
        "status_port: must differ from port and tls_port"},
+      {{"--tls-port", "9443"}, "tls_certificate_file: must be set when tls_port is"},
+      {{"--tls-port", "9443", "--tls-certificate-file", "c.pem"},
+       "tls_private_key_file: must be set when tls_port is"},
       {{"--staging-dir", "data/files/.staging"},
        "staging_dir: must be outside file_root, or clients would see partial uploads"},
       {{"--file-root", "data/.staging/"},

@@ -26,6 +26,10 @@ struct server_config {
   std::vector<std::string> listen;
   std::uint16_t port = 9999;
   std::optional<std::uint16_t> tls_port;
+  // TLS (§6.5): PEM files, read at start-up and on SIGHUP.
+  std::filesystem::path tls_certificate_file;  // the server's certificate chain, leaf first
+  std::filesystem::path tls_private_key_file;
+  duration tls_handshake_timeout = std::chrono::seconds(10);
   int listen_backlog = 1024;
   unsigned threads = 0;  // 0 = one per hardware thread
 

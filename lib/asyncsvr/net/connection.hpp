@@ -21,6 +21,7 @@ struct connection_info {
   boost::asio::ip::tcp::endpoint remote;
   std::chrono::system_clock::time_point connected_at;
   std::chrono::steady_clock::time_point connected_steady;
+  bool secure = false;  // accepted on the TLS port
 };
 
 struct connection_snapshot {

@@ -128,7 +128,7 @@ void framed_session::login(const request& r) {
   if (!keys.ok() || !r.payload.empty()) {
     return login_failed(codec::result_code::parameter_error, keys.problem());
   }
-  if (!plaintext_login_allowed(context().config, info().remote)) {
+  if (!info().secure && !plaintext_login_allowed(context().config, info().remote)) {
     return login_failed(codec::result_code::permission_denied, "login over plaintext refused");
   }
   // §19.3: a present but malformed Password is a wrong password, not a parameter error.

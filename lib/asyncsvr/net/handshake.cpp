@@ -13,11 +13,10 @@ namespace {
 constexpr std::size_t first_read_size = 64 * 1024;
 }  // namespace
 
-handshake::handshake(server_context& context, boost::asio::ip::tcp::socket socket,
-                     connection_info info)
+handshake::handshake(server_context& context, transport stream, connection_info info)
     : context_(context),
       strand_(context.strands.acquire()),
-      socket_(std::move(socket)),
+      stream_(std::move(stream)),
       timer_(context.io),
       info_(std::move(info)) {}
 
@@ -29,31 +28,57 @@ handshake::~handshake() {
 void handshake::start() {
   boost::asio::dispatch(strand_, [self = shared_from_this()] {
     self->context_.registry.put(self->info_.id, self, 0);
-    self->timer_.expires_after(self->context_.config.handshake_timeout);
-    self->timer_.async_wait(strand_handler<&handshake::on_timeout>(self->strand_, self));
-    self->wait_readable();
+    const auto& config = self->context_.config;
+    self->arm_timer(self->stream_.secure() ? config.tls_handshake_timeout
+                                           : config.handshake_timeout);
+    boost::system::error_code ec;
+    self->stream_.set_non_blocking(ec);
+    self->advance(ec);
   });
 }
 
-void handshake::wait_readable() {
-  socket_.async_wait(boost::asio::socket_base::wait_read,
-                     strand_handler<&handshake::on_readable>(strand_, shared_from_this()));
+void handshake::arm_timer(std::chrono::milliseconds timeout) {
+  timer_.expires_after(timeout);
+  timer_.async_wait(strand_handler<&handshake::on_timeout>(strand_, shared_from_this()));
 }
 
-void handshake::on_readable(const boost::system::error_code& ec) {
+void handshake::wait(transport::wait_type what) {
+  stream_.socket().async_wait(what,
+                              strand_handler<&handshake::advance>(strand_, shared_from_this()));
+}
+
+// TLS: one more step of its handshake; true once it is complete, and the flag byte's deadline
+// then runs from that moment.
+bool handshake::secure_handshake_done() {
+  if (secured_ || !stream_.secure()) return true;
+  boost::system::error_code ec;
+  if (!stream_.handshake(ec)) {
+    if (ec == boost::asio::error::would_block) {
+      wait(stream_.handshake_wait());
+    } else {
+      LOG_DEBUG(info_.id) << "TLS handshake with " << info_.remote << " failed: " << ec.message();
+      close(close_reason::tls_failed);
+    }
+    return false;
+  }
+  secured_ = true;
+  arm_timer(context_.config.handshake_timeout);
+  return true;
+}
+
+void handshake::advance(const boost::system::error_code& ec) {
   if (done_) return;
   if (ec) {
     close(close_reason::peer_closed);
     return;
   }
+  if (!secure_handshake_done()) return;
   auto buffer = context_.pool.acquire(first_read_size);
   boost::system::error_code read_ec;
-  socket_.non_blocking(true, read_ec);
   const std::size_t n =
-      read_ec ? 0
-              : socket_.read_some(boost::asio::buffer(buffer.data(), buffer.capacity()), read_ec);
+      stream_.read_some(boost::asio::buffer(buffer.data(), buffer.capacity()), read_ec);
   if (read_ec == boost::asio::error::would_block) {
-    wait_readable();
+    wait(stream_.read_wait());
     return;
   }
   if (read_ec || n == 0) {
@@ -70,7 +95,7 @@ void handshake::on_readable(const boost::system::error_code& ec) {
   }
   done_ = true;
   timer_.cancel();
-  auto next = (*factory)(context_, strand_, std::move(socket_), info_);
+  auto next = (*factory)(context_, strand_, std::move(stream_), info_);
   context_.registry.put(info_.id, next, flag);
   handed_over_ = true;
   LOG_DEBUG(info_.id) << context_.protocols.name(flag) << " session from " << info_.remote;
@@ -86,8 +111,7 @@ void handshake::close(close_reason reason) {
   if (done_) return;
   done_ = true;
   context_.metrics.count_close(reason);
-  boost::system::error_code ignored;  // closing; nothing to report to anyone
-  socket_.close(ignored);
+  stream_.close();
   timer_.cancel();
 }
 

@@ -29,8 +29,10 @@ bool out_of_descriptors(const boost::system::error_code& ec) noexcept {
 
 }  // namespace
 
-listener::listener(server_context& context, const boost::asio::ip::tcp::endpoint& endpoint)
+listener::listener(server_context& context, const boost::asio::ip::tcp::endpoint& endpoint,
+                   const tls_context* tls)
     : context_(context),
+      tls_(tls),
       strand_(boost::asio::make_strand(context.io)),
       acceptor_(strand_),
       retry_timer_(strand_) {
@@ -107,8 +109,20 @@ void listener::on_accept(const boost::system::error_code& ec, boost::asio::ip::t
   }
   info.connected_at = std::chrono::system_clock::now();
   info.connected_steady = std::chrono::steady_clock::now();
+  info.secure = tls_ != nullptr;
+  ssl_st* tls = nullptr;
+  if (tls_) {
+    try {
+      tls = tls_->new_connection();
+    } catch (const std::exception& e) {  // out of memory: refuse this peer, serve the next
+      LOG_WARN(0) << "refusing a connection on " << local_ << ": " << e.what();
+      accept_next();
+      return;
+    }
+  }
+  auto stream = tls ? transport(std::move(socket), tls) : transport(std::move(socket));
   std::allocate_shared<handshake>(memory::pool_allocator<handshake>(context_.objects), context_,
-                                  std::move(socket), std::move(info))
+                                  std::move(stream), std::move(info))
       ->start();
   accept_next();
 }

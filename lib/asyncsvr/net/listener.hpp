@@ -1,5 +1,5 @@
 #pragma once
-// Accepts connections on one endpoint and starts their handshakes.
+// Accepts connections on one endpoint, plain or TLS, and starts their handshakes.
 //
 // Overload is handled in the open, never by leaving peers in the backlog (PROTOCOL.md §2.1):
 // beyond max_connections a connection is accepted and closed at once. When the process runs out
@@ -17,18 +17,22 @@
 #include <boost/asio/strand.hpp>
 
 #include "asyncsvr/net/server_context.hpp"
+#include "asyncsvr/net/tls_context.hpp"
 
 namespace asyncsvr::net {
 
 class listener : public std::enable_shared_from_this<listener> {
  public:
   // Binds and listens; throws boost::system::system_error naming the endpoint on failure.
-  listener(server_context& context, const boost::asio::ip::tcp::endpoint& endpoint);
+  // With `tls`, which must outlive the listener, every connection speaks TLS (§6.5).
+  listener(server_context& context, const boost::asio::ip::tcp::endpoint& endpoint,
+           const tls_context* tls = nullptr);
   ~listener();
 
   void start();
   void stop();
   boost::asio::ip::tcp::endpoint local_endpoint() const { return local_; }
+  bool secure() const noexcept { return tls_ != nullptr; }
 
  private:
   void accept_next();
@@ -38,6 +42,7 @@ class listener : public std::enable_shared_from_this<listener> {
   void open_spare() noexcept;
 
   server_context& context_;
+  const tls_context* tls_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;

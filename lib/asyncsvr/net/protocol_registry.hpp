@@ -10,15 +10,14 @@
 #include <memory>
 #include <string_view>
 
-#include <boost/asio/ip/tcp.hpp>
-
 #include "asyncsvr/net/connection.hpp"
 #include "asyncsvr/net/session.hpp"
+#include "asyncsvr/net/transport.hpp"
 
 namespace asyncsvr::net {
 
-using session_factory = std::function<std::shared_ptr<session>(
-    server_context&, strand_type, boost::asio::ip::tcp::socket, connection_info)>;
+using session_factory = std::function<std::shared_ptr<session>(server_context&, strand_type,
+                                                               transport, connection_info)>;
 
 class protocol_registry {
  public:
@@ -46,10 +45,10 @@ class protocol_registry {
 // The usual factory: a Session subclass, allocated from the server's object pools.
 template <class Session>
 session_factory make_factory(std::uint8_t flag) {
-  return [flag](server_context& context, strand_type strand, boost::asio::ip::tcp::socket socket,
+  return [flag](server_context& context, strand_type strand, transport stream,
                 connection_info info) -> std::shared_ptr<session> {
     return std::allocate_shared<Session>(memory::pool_allocator<Session>(context.objects), context,
-                                         std::move(strand), std::move(socket), std::move(info),
+                                         std::move(strand), std::move(stream), std::move(info),
                                          flag);
   };
 }

@@ -68,11 +68,11 @@ close_reason reason_for(codec::result_code code) noexcept {
 
 }  // namespace
 
-session::session(server_context& context, strand_type strand, boost::asio::ip::tcp::socket socket,
+session::session(server_context& context, strand_type strand, transport stream,
                  connection_info info, std::uint8_t flag)
     : context_(context),
       strand_(std::move(strand)),
-      socket_(std::move(socket)),
+      stream_(std::move(stream)),
       timer_(context.io),
       info_(std::move(info)),
       flag_(flag),
@@ -92,8 +92,8 @@ std::string& session::scratch() noexcept {
 void session::start(memory::buffer initial, std::size_t begin, std::size_t end) {
   boost::system::error_code ec;
   // Reads and writes are tried at once and only wait when the socket would block.
-  socket_.non_blocking(true, ec);
-  if (!ec) socket_.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+  stream_.set_non_blocking(ec);
+  if (!ec) stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ec);
   if (ec) {
     on_io_error(ec, "socket setup");
     return;
@@ -124,7 +124,11 @@ void session::wait_readable() {
   if (read_waiting_ || !may_read()) return;
   if (rx_ && rx_begin_ == rx_end_) rx_ = memory::buffer();  // idle sessions hold no buffer
   read_waiting_ = true;
-  socket_.async_wait(boost::asio::socket_base::wait_read, on_strand<&session::on_readable>());
+  if (stream_.buffered_input()) {  // TLS: bytes already here, which no readiness would announce
+    boost::asio::post(strand_, [self = shared_from_this()] { self->on_readable({}); });
+    return;
+  }
+  stream_.socket().async_wait(stream_.read_wait(), on_strand<&session::on_readable>());
 }
 
 void session::on_readable(const boost::system::error_code& ec) {
@@ -150,7 +154,7 @@ void session::read_and_process() {
     }
     const std::size_t room = rx_.capacity() - rx_end_;
     boost::system::error_code ec;
-    const std::size_t n = socket_.read_some(boost::asio::buffer(rx_.data() + rx_end_, room), ec);
+    const std::size_t n = stream_.read_some(boost::asio::buffer(rx_.data() + rx_end_, room), ec);
     if (ec == boost::asio::error::would_block) return;
     if (ec) {
       if (ec == boost::asio::error::eof) {
@@ -168,7 +172,8 @@ void session::read_and_process() {
     }
     rx_end_ += n;
     process_frames();
-    if (n < room) return;  // the socket had no more
+    // Plain TCP gave all it had; TLS gives one record per read and is read on until it blocks.
+    if (n < room && !stream_.secure()) return;
   }
 }
 
@@ -309,7 +314,7 @@ bool session::may_write_directly() {
 std::optional<std::size_t> session::write_directly(
     std::span<const boost::asio::const_buffer> pieces) {
   boost::system::error_code ec;
-  const std::size_t written = socket_.write_some(pieces, ec);
+  const std::size_t written = stream_.write_some(pieces, ec);
   if (ec && ec != boost::asio::error::would_block) {
     on_io_error(ec, "write");
     return std::nullopt;
@@ -357,7 +362,7 @@ void session::flush() {
   while (!queue_.empty()) {
     const auto buffers = queue_.gather();
     const std::size_t offered = boost::asio::buffer_size(buffers);
-    const std::size_t n = socket_.write_some(buffers, ec);
+    const std::size_t n = stream_.write_some(buffers, ec);
     if (ec == boost::asio::error::would_block) break;
     if (ec) {
       on_io_error(ec, "write");
@@ -365,7 +370,7 @@ void session::flush() {
     }
     queue_.consume(n);
     written += n;
-    if (n < offered) break;  // the socket buffer is full
+    if (n < offered && !stream_.secure()) break;  // the socket buffer is full (TLS: a record)
   }
   if (written > 0) {
     context_.metrics.bytes_out.add(written);
@@ -382,8 +387,8 @@ void session::flush() {
     return;
   }
   write_waiting_ = true;
-  kernel_unsent_ = unsent_bytes(socket_.native_handle()).value_or(0);
-  socket_.async_wait(boost::asio::socket_base::wait_write, on_strand<&session::on_writable>());
+  kernel_unsent_ = unsent_bytes(stream_.socket().native_handle()).value_or(0);
+  stream_.socket().async_wait(stream_.write_wait(), on_strand<&session::on_writable>());
   update_timer();  // the send-stall deadline now applies
 }
 
@@ -451,9 +456,7 @@ void session::close(close_reason reason) {
   context_.metrics.count_close(reason);
   LOG_DEBUG(info_.id) << "closed: " << name(reason);
   if (reason != close_reason::io_error && reason != close_reason::send_stall) discard_input();
-  boost::system::error_code ignored;  // the socket is going away; its errors change nothing
-  socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.close();
   timer_.cancel();
   queue_.clear();
   publish_queued_bytes();
@@ -469,7 +472,7 @@ void session::discard_input() noexcept {
   char sink[4096];
   boost::system::error_code ec;
   for (int i = 0; i < 16; ++i) {
-    if (socket_.read_some(boost::asio::buffer(sink), ec) == 0 || ec) return;
+    if (stream_.socket().read_some(boost::asio::buffer(sink), ec) == 0 || ec) return;
   }
 }
 
@@ -530,7 +533,7 @@ void session::update_timer() {
 }
 
 bool session::kernel_made_progress() noexcept {
-  const auto unsent = unsent_bytes(socket_.native_handle());
+  const auto unsent = unsent_bytes(stream_.socket().native_handle());
   if (!unsent || *unsent >= kernel_unsent_) return false;
   kernel_unsent_ = *unsent;
   last_write_progress_ = clock::now();

@@ -45,6 +45,7 @@
 #include "asyncsvr/net/send_queue.hpp"
 #include "asyncsvr/net/server_context.hpp"
 #include "asyncsvr/net/strand_handler.hpp"
+#include "asyncsvr/net/transport.hpp"
 
 namespace asyncsvr::net {
 
@@ -52,8 +53,8 @@ using clock = std::chrono::steady_clock;
 
 class session : public connection, public std::enable_shared_from_this<session> {
  public:
-  session(server_context& context, strand_type strand, boost::asio::ip::tcp::socket socket,
-          connection_info info, std::uint8_t flag);
+  session(server_context& context, strand_type strand, transport stream, connection_info info,
+          std::uint8_t flag);
   ~session() override;
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -178,7 +179,7 @@ class session : public connection, public std::enable_shared_from_this<session> 
   server_context& context_;
   handler_memory handler_memory_;  // before the objects whose pending operations use it
   strand_type strand_;
-  boost::asio::ip::tcp::socket socket_;
+  transport stream_;
   boost::asio::steady_timer timer_;
   const connection_info info_;
   const std::uint8_t flag_;

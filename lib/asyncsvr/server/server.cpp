@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <csignal>
 #include <mutex>
 
 #include <boost/asio/ip/address.hpp>
@@ -60,6 +61,7 @@ struct server::impl {
         drain_timer(control) {}
 
   void bind_listeners();
+  void bind_port(std::uint16_t port, const net::tls_context* secure);
   void bind_status();
   void schedule_housekeeping();
   void begin_stop();
@@ -82,6 +84,7 @@ struct server::impl {
   boost::asio::strand<boost::asio::io_context::executor_type> control;
   boost::asio::steady_timer housekeeping;
   boost::asio::steady_timer drain_timer;
+  std::unique_ptr<net::tls_context> tls;  // before the listeners, which use it
   std::vector<std::shared_ptr<net::listener>> listeners;
   std::unique_ptr<http::status_server> status;
   std::atomic<bool> stop_requested{false};
@@ -91,16 +94,23 @@ struct server::impl {
 };
 
 void server::impl::bind_listeners() {
+  bind_port(config.port, nullptr);
+  if (!config.tls_port) return;
+  tls = std::make_unique<net::tls_context>(config);
+  bind_port(*config.tls_port, tls.get());
+}
+
+void server::impl::bind_port(std::uint16_t port, const net::tls_context* secure) {
   const bool defaults = config.listen.empty();
   const std::vector<std::string> addresses =
       defaults ? std::vector<std::string>{"0.0.0.0", "::"} : config.listen;
   // With port 0 the first listener gets any free port and the others share it, so that every
   // address serves the same port.
-  std::uint16_t port = config.port;
   for (const auto& text : addresses) {
     const auto address = boost::asio::ip::make_address(text);
     try {
-      listeners.push_back(std::make_shared<net::listener>(context, tcp::endpoint(address, port)));
+      listeners.push_back(
+          std::make_shared<net::listener>(context, tcp::endpoint(address, port), secure));
       port = listeners.back()->local_endpoint().port();
     } catch (const boost::system::system_error& e) {
       // A host without IPv6 still serves IPv4 on the default "all interfaces".
@@ -205,6 +215,11 @@ server::~server() {
 }
 
 void server::start() {
+#ifndef _WIN32
+  // OpenSSL writes to TLS sockets with write(2), which raises SIGPIPE when the peer is gone
+  // (Asio's own sends use MSG_NOSIGNAL); like most servers, the process ignores it.
+  std::signal(SIGPIPE, SIG_IGN);
+#endif
   // From now on recent lines are kept for LogOutput subscribers (§14.1).
   log::keep_backlog(impl_->config.log_output_backlog);
   impl_->bind_listeners();
@@ -214,6 +229,9 @@ void server::start() {
     l->start();
   if (impl_->status) impl_->status->start();
   boost::asio::post(impl_->control, [this] { impl_->schedule_housekeeping(); });
+  for (const auto& endpoint : tls_endpoints()) {
+    LOG_INFO(0) << "listening for TLS on " << endpoint;
+  }
   for (const auto& endpoint : endpoints()) {
     LOG_INFO(0) << "listening on " << endpoint;
     // §6.5: the MD5 password form is replayable, so say so where it can travel off the host.
@@ -244,8 +262,21 @@ void server::wait() {
 std::vector<tcp::endpoint> server::endpoints() const {
   std::vector<tcp::endpoint> out;
   for (const auto& l : impl_->listeners)
-    out.push_back(l->local_endpoint());
+    if (!l->secure()) out.push_back(l->local_endpoint());
   return out;
+}
+
+std::vector<tcp::endpoint> server::tls_endpoints() const {
+  std::vector<tcp::endpoint> out;
+  for (const auto& l : impl_->listeners)
+    if (l->secure()) out.push_back(l->local_endpoint());
+  return out;
+}
+
+bool server::reload_tls() {
+  if (!impl_->tls) return false;
+  impl_->tls->reload(impl_->config);
+  return true;
 }
 
 std::vector<tcp::endpoint> server::status_endpoints() const {

@@ -39,6 +39,10 @@ class server {
   void wait();
 
   std::vector<boost::asio::ip::tcp::endpoint> endpoints() const;
+  std::vector<boost::asio::ip::tcp::endpoint> tls_endpoints() const;  // empty with TLS off
+  // Reads the TLS certificate and key again for the connections that follow; false with TLS
+  // off. Throws std::runtime_error (the old files stay in use) when the new ones are unusable.
+  bool reload_tls();
   std::vector<boost::asio::ip::tcp::endpoint> status_endpoints() const;
   net::server_context& context() noexcept;
   const server_config& config() const noexcept;

@@ -1,0 +1,69 @@
+#pragma once
+// The byte stream under a connection: a TCP socket, optionally with TLS on it (PROTOCOL.md §6.5).
+//
+// Sessions do readiness-based, non-blocking I/O: they wait until the socket is readable or
+// writable, then read or write what they can at once. TLS fits that model when OpenSSL works on
+// the socket's descriptor directly: a call that cannot finish says which readiness it needs
+// (a TLS read may have to write, and the other way round), and the session waits for that. Two
+// things differ from plain TCP, and this class hides both:
+//  - OpenSSL may hold received bytes the socket no longer shows (buffered_input());
+//  - a TLS write that would block has already encrypted its record, and must be retried with the
+//    same bytes. write_some() therefore copies what it offers to OpenSSL into its own staging
+//    area; the caller, which re-offers unwritten bytes from the head of its queue anyway, learns
+//    that they were written only when the record has left.
+//
+// Thread-safety: none; used on one strand.
+
+#include <cstddef>
+#include <memory>
+#include <span>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+
+struct ssl_st;
+
+namespace asyncsvr::net {
+
+class transport {
+ public:
+  using wait_type = boost::asio::socket_base::wait_type;
+
+  explicit transport(boost::asio::ip::tcp::socket socket) noexcept;
+  // TLS, server side: `ssl` is a fresh connection object that this transport owns from now on.
+  transport(boost::asio::ip::tcp::socket socket, ssl_st* ssl);
+  transport(transport&&) noexcept;
+  transport& operator=(transport&&) noexcept;
+  ~transport();
+
+  bool secure() const noexcept { return tls_ != nullptr; }
+
+  // Makes reads and writes non-blocking. TLS: true once its handshake is complete; until then
+  // each call advances it and gives would_block while it waits for handshake_wait().
+  void set_non_blocking(boost::system::error_code& ec);
+  bool handshake(boost::system::error_code& ec);
+  wait_type handshake_wait() const noexcept;
+
+  // Non-blocking. would_block: nothing moved; retry after read_wait() / write_wait().
+  std::size_t read_some(boost::asio::mutable_buffer buffer, boost::system::error_code& ec);
+  std::size_t write_some(std::span<const boost::asio::const_buffer> pieces,
+                         boost::system::error_code& ec);
+  wait_type read_wait() const noexcept;
+  wait_type write_wait() const noexcept;
+  // Received bytes held in user space (TLS), which no readiness event will announce.
+  bool buffered_input() const noexcept;
+
+  // Ends the connection: a TLS close_notify if it can go out at once, then shutdown and close.
+  void close() noexcept;
+
+  boost::asio::ip::tcp::socket& socket() noexcept { return socket_; }
+
+ private:
+  struct tls_state;
+
+  boost::asio::ip::tcp::socket socket_;
+  std::unique_ptr<tls_state> tls_;
+};
+
+}  // namespace asyncsvr::net
