@@ -17,6 +17,7 @@ if [ "${1:-}" = --test ]; then
     systemd dpkg-dev            # systemd-analyze verify of the unit; dpkg-shlibdeps for the .deb
     g++-mingw-w64-x86-64-posix  # scripts/check-windows.sh
     chromium                    # the dashboard test renders the status page headless
+    openssl                     # the CLI test makes a throw-away CA and certificate
   )
 fi
 

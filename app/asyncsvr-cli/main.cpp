@@ -76,6 +76,10 @@ int run(int argc, const char* const argv[]) {
   }
   const auto& cmd = find_command(o);
   boost::asio::io_context io;
+  // The certificate names the host as the user wrote it, not the address it resolves to.
+  if (o.account.options.tls && o.account.options.tls_server_name.empty()) {
+    o.account.options.tls_server_name = o.account.host;
+  }
   o.account.host = resolve(io, o.account.host);
   if (cmd.logs_in) o.account.password = read_password(o.account);
   try {

@@ -70,6 +70,10 @@ po::options_description visible_options(cli_options& o, raw_options& raw) {
     ("host", po::value(&o.account.host)->default_value(o.account.host),
      "server address, or a name (its first address is used)")
     ("port", po::value(&o.account.port)->default_value(o.account.port), "server port")
+    ("tls", po::bool_switch(&o.account.options.tls),
+     "connect with TLS (to the server's tls_port) and check its certificate")
+    ("ca", po::value(&o.account.options.tls_ca_file)->value_name("FILE"),
+     "with --tls: trust the CAs in this PEM file (default: the system's)")
     ("user", po::value(&o.account.user)->default_value(o.account.user),
      "account name (default: $ASYNCSVR_USER, else admin)")
     ("timeout", po::value(&raw.timeout)->default_value(raw.timeout),

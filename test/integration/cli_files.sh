@@ -2,7 +2,8 @@
 # asyncsvr-cli against a real asyncsvr, as a user meets it: uploads (several files, a 3 MiB random
 # one, a glob, a tree), listings, downloads checked with sha256sum (one resumed from a .part
 # file), an upload that fails on the server's size limit and resumes on a rerun, mkdir, rmdir, rm,
-# cat, stat, clients, ping and tail; and refusals that exit non-zero with the result code's name.
+# cat, stat, clients, ping and tail; refusals that exit non-zero with the result code's name; and
+# the same over TLS.
 # Usage: cli_files.sh PATH_TO_ASYNCSVR PATH_TO_ASYNCSVR_CLI
 set -euo pipefail
 server_bin="$(realpath "$1")"
@@ -141,4 +142,34 @@ expect_exit 2 "unknown command" -- cli frobnicate
 expect_exit 2 "belongs to ping" -- cli -c 3 ls
 stop_server
 expect_exit 3 "refused" -- cli ping
+
+# TLS (§6.5): a throw-away CA and a certificate for 127.0.0.1. Plaintext Login is refused, the
+# same commands work with --tls, and a client without the CA refuses the server.
+ec_key=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+openssl req -x509 "${ec_key[@]}" -days 1 -subj /CN=asyncsvr-test-ca -keyout ca.key -out ca.pem \
+  2>/dev/null
+openssl req "${ec_key[@]}" -subj /CN=localhost -keyout server.key -out server.csr 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 \
+  -extfile server.ext -out server.pem 2>/dev/null
+expect_exit 1 "tls_private_key_file: cannot use" -- "$server_bin" --users-file "$work/users" \
+  --port 0 --status-port 0 --tls-port 1 --tls-certificate-file server.pem \
+  --tls-private-key-file ca.pem
+for _ in 1 2 3 4 5; do  # a random port; another one if it happens to be taken
+  tls_port=$((20000 + RANDOM % 20000))
+  start_server --tls-port "$tls_port" --tls-certificate-file server.pem \
+    --tls-private-key-file server.key --login-on-plaintext deny
+  grep -q "listening for TLS on 127.0.0.1:$tls_port" "$work/log" && break
+  stop_server
+done
+grep -q "listening for TLS on 127.0.0.1:$tls_port" "$work/log" || fail "no TLS port: $(cat "$work/log")"
+expect_exit 1 "PermissionDenied" -- cli ls
+tls() { "$cli_bin" --port "$tls_port" --tls --ca ca.pem "$@"; }
+tls mkdir tls >/dev/null
+expect_exit 0 "uploaded src/big.bin to tls/big.bin" -- tls upload src/big.bin tls
+expect_exit 0 "big.bin" -- tls ls tls
+tls download tls/big.bin down/tls.bin >/dev/null
+same_file src/big.bin down/tls.bin
+expect_exit 0 "Active reply from" -- tls ping
+expect_exit 3 "certificate verify failed" -- "$cli_bin" --port "$tls_port" --tls ping
 echo "cli files: ok"
