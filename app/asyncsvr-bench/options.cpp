@@ -98,7 +98,9 @@ std::optional<throughput_options> parse_throughput(int argc, const char* const* 
     ("connections", po::value(&o.connections)->default_value(o.connections), "connections")
     ("payload", po::value(&o.payload)->default_value(o.payload), "payload bytes per request")
     ("depth", po::value(&o.depth)->default_value(o.depth),
-     "pipelined requests in flight per connection");
+     "pipelined requests in flight per connection")
+    ("tls", po::bool_switch(&o.tls),
+     "speak TLS, to the server's tls_port (its certificate is not checked)");
   // clang-format on
   add_run_options(d, o.duration, o.warmup, o.raw);
   const char* usage =
@@ -112,6 +114,7 @@ std::optional<throughput_options> parse_throughput(int argc, const char* const* 
   require(o.payload <= max_payload, "--payload must leave room for the reply text within 4 MiB");
   check_run_options(o.duration, o.warmup);
   require(!(o.raw && !o.user.empty()), "--raw cannot log in");
+  require(!(o.raw && o.tls), "--raw has no TLS: the echo baselines speak plain TCP");
   return o;
 }
 

@@ -31,6 +31,7 @@ struct throughput_options : common_options {
   double duration = 10;
   double warmup = 2;
   bool raw = false;
+  bool tls = false;  // to asyncsvr's tls_port; the certificate is not checked (a load generator)
 };
 
 struct capacity_options : common_options {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 
 #include "clock.hpp"
@@ -70,9 +73,12 @@ std::size_t read_buffer_size(const throughput_options& o) {
 
 class pipeline_connection {
  public:
+  // With `tls`, the connection speaks TLS once connected.
   pipeline_connection(asio::io_context& io, const throughput_options& options,
-                      const std::string& greeting, run_state& state, thread_stats& stats)
+                      const std::string& greeting, run_state& state, thread_stats& stats,
+                      asio::ssl::context* tls)
       : socket_(io),
+        tls_context_(tls),
         options_(options),
         greeting_(greeting),
         state_(state),
@@ -99,13 +105,33 @@ class pipeline_connection {
     if (ec) return give_up(stats_.errors.connect);
     error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);  // best effort: a failure only adds latency
+    if (!tls_context_) return greet();
+    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *tls_context_);
+    tls_->async_handshake(asio::ssl::stream_base::client, [this](const error_code& e) {
+      if (e) return give_up(stats_.errors.connect);
+      greet();
+    });
+  }
+
+  void greet() {
     do_read();
     if (greeting_.empty()) return become_ready();
-    asio::async_write(socket_, asio::buffer(greeting_), [this](const error_code& e, std::size_t) {
-      if (e) return give_up(stats_.errors.connect);
-      if (options_.user.empty()) become_ready();
-      // Otherwise the Login reply makes the connection ready (on_frame).
+    with_stream([this](auto& stream) {
+      asio::async_write(stream, asio::buffer(greeting_), [this](const error_code& e, std::size_t) {
+        if (e) return give_up(stats_.errors.connect);
+        if (options_.user.empty()) become_ready();
+        // Otherwise the Login reply makes the connection ready (on_frame).
+      });
     });
+  }
+
+  template <class Fn>
+  void with_stream(Fn&& fn) {
+    if (tls_) {
+      fn(*tls_);
+    } else {
+      fn(socket_);
+    }
   }
 
   void become_ready() {
@@ -116,9 +142,12 @@ class pipeline_connection {
   }
 
   void do_read() {
-    socket_.async_read_some(
-        asio::buffer(read_buffer_),
-        with_memory(read_memory_, [this](const error_code& ec, std::size_t n) { on_read(ec, n); }));
+    with_stream([this](auto& stream) {
+      stream.async_read_some(asio::buffer(read_buffer_),
+                             with_memory(read_memory_, [this](const error_code& ec, std::size_t n) {
+                               on_read(ec, n);
+                             }));
+    });
   }
 
   void on_read(const error_code& ec, std::size_t n) {
@@ -208,14 +237,16 @@ class pipeline_connection {
       batch_.add(seq);
     }
     writing_ = true;
-    asio::async_write(socket_, batch_.buffers(),
-                      with_memory(write_memory_, [this](const error_code& ec, std::size_t n) {
-                        writing_ = false;
-                        if (ec) return give_up(stats_.errors.io);
-                        if (state_.current.load(std::memory_order_relaxed) == phase::measuring)
-                          stats_.bytes_sent += n;
-                        pump();
-                      }));
+    with_stream([this](auto& stream) {
+      asio::async_write(stream, batch_.buffers(),
+                        with_memory(write_memory_, [this](const error_code& ec, std::size_t n) {
+                          writing_ = false;
+                          if (ec) return give_up(stats_.errors.io);
+                          if (state_.current.load(std::memory_order_relaxed) == phase::measuring)
+                            stats_.bytes_sent += n;
+                          pump();
+                        }));
+    });
   }
 
   std::size_t slot(std::int64_t seq) const noexcept {
@@ -239,6 +270,8 @@ class pipeline_connection {
   handler_memory<512> read_memory_;
   handler_memory<2048> write_memory_;
   tcp::socket socket_;
+  asio::ssl::context* tls_context_;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;  // over socket_, which never moves
   const throughput_options& options_;
   const std::string& greeting_;
   run_state& state_;
@@ -280,6 +313,12 @@ throughput_result run_throughput(const throughput_options& options) {
   const auto target = resolve_target(options.host, options.port);
   const std::string greeting = make_greeting(options);
 
+  // One context for every connection; the generator measures throughput, not trust.
+  std::optional<asio::ssl::context> tls;
+  if (options.tls) {
+    tls.emplace(asio::ssl::context::tls_client);
+    tls->set_verify_mode(asio::ssl::verify_none);
+  }
   run_state state;
   std::vector<thread_stats> stats(options.threads);
   io_threads threads(options.threads);
@@ -287,8 +326,8 @@ throughput_result run_throughput(const throughput_options& options) {
   connections.reserve(options.connections);
   for (std::size_t i = 0; i < options.connections; ++i) {
     auto& io = threads.context(i);
-    connections.push_back(std::make_unique<pipeline_connection>(io, options, greeting, state,
-                                                                stats[i % threads.size()]));
+    connections.push_back(std::make_unique<pipeline_connection>(
+        io, options, greeting, state, stats[i % threads.size()], tls ? &*tls : nullptr));
     asio::post(io, [c = connections.back().get(), target] { c->start(target); });
   }
 
