@@ -342,6 +342,10 @@ std::vector<setting> make_settings() {
         {
             count("max_connections", &c::max_connections, "N",
                   "sessions open at once; further connections are accepted and closed", 1),
+            count("max_connections_per_ip", &c::max_connections_per_ip, "N",
+                  "connections open at once from one address (IPv4-mapped IPv6 counts as IPv4); "
+                  "further ones are accepted and closed; 0 = unlimited",
+                  0),
             timespan("handshake_timeout", &c::handshake_timeout,
                      "time from accept to the protocol flag byte"),
             timespan("login_timeout", &c::login_timeout,

@@ -36,6 +36,9 @@ struct server_config {
 
   // Connections and timers (§2, §8).
   std::uint64_t max_connections = 100000;
+  // Ours, not §18: connections from one peer address (IPv4-mapped IPv6 counts as IPv4); 0 =
+  // unlimited. 1000 is 1% of max_connections, so one host cannot take the server's slots alone.
+  std::uint64_t max_connections_per_ip = 1000;
   duration handshake_timeout = std::chrono::seconds(6);
   duration login_timeout = std::chrono::seconds(60);
   duration idle_timeout = std::chrono::seconds(300);

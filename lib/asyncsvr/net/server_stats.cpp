@@ -20,6 +20,7 @@ server_stats collect_stats(const server_context& context, unsigned threads) {
   });
   s.connections_total = m.accepted.value();
   s.rejected_max_connections = m.rejected_max_connections.value();
+  s.rejected_max_connections_per_ip = m.rejected_max_connections_per_ip.value();
   s.rejected_no_descriptors = m.rejected_no_descriptors.value();
   s.accept_backoffs = m.accept_backoffs.value();
   for (std::size_t i = 0; i < close_reason_count; ++i)

@@ -29,6 +29,7 @@ struct server_stats {
   std::vector<protocol_count> protocols;
   std::uint64_t connections_total = 0;
   std::uint64_t rejected_max_connections = 0;
+  std::uint64_t rejected_max_connections_per_ip = 0;
   std::uint64_t rejected_no_descriptors = 0;
   std::uint64_t accept_backoffs = 0;
   std::array<std::uint64_t, close_reason_count> closed{};

@@ -48,13 +48,13 @@ server_config with_file_paths(server_config config) {
 struct server::impl {
   impl(server_config settings, std::shared_ptr<const auth::user_store> users)
       : config(with_file_paths(std::move(settings))),
+        per_address(config.max_connections_per_ip),
         threads(config.threads),
         pool(threads.size(), config.buffer_pool_cache_limit),
         logins(std::move(users), config.auth_threads),
         files(config),
-        context{config,           threads.context(), pool,   objects, strands,
-                registry,         metrics,           logins, files,   protocols,
-                limits_of(config)},
+        context{config,      threads.context(), pool,   objects, strands,   registry,
+                per_address, metrics,           logins, files,   protocols, limits_of(config)},
         control(boost::asio::make_strand(threads.context())),
         housekeeping(control),
         drain_timer(control) {}
@@ -68,8 +68,10 @@ struct server::impl {
   void release_sessions();
 
   server_config config;
-  // Declared before the threads: sessions freed when the io_context goes away return here.
+  // Declared before the threads: sessions freed when the io_context goes away return here, and
+  // give back their place per address.
   memory::object_pools objects;
+  net::address_counts per_address;
   net::io_pool threads;
   net::strand_pool strands{threads.context()};
   memory::buffer_pool pool;
