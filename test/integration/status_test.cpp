@@ -145,6 +145,7 @@ BOOST_AUTO_TEST_CASE(status_and_metrics_count_a_scripted_scenario_exactly) {
       {"asyncsvr_traffic_frames_in_total", at(s, {"traffic", "frames_in"})},
       {"asyncsvr_connections_rejected_max_connections_total", 0},
       {"asyncsvr_connections_rejected_max_connections_per_ip_total", 0},
+      {"asyncsvr_traffic_login_backoffs_total", 0},
       {"asyncsvr_connections_accept_backoffs_total", 0},
   };
   for (const auto& [series, value] : expected) {

@@ -53,6 +53,14 @@ struct server_config {
   unsigned max_login_failures = 5;
   plaintext_login login_on_plaintext = plaintext_login::allow;
   unsigned auth_threads = 1;  // PBKDF2 runs here, never on an I/O thread
+  // Ours, not §18: per-address back-off against password guessing. Once an address has
+  // login_backoff_failures failed checks (0 = off), each less than login_backoff_window after the
+  // one before, its next Logins wait login_backoff_delay before being checked, doubling with each
+  // further failure up to login_backoff_max.
+  unsigned login_backoff_failures = 20;
+  duration login_backoff_window = std::chrono::minutes(15);
+  duration login_backoff_delay = std::chrono::seconds(1);
+  duration login_backoff_max = std::chrono::seconds(30);
 
   // Files (§7, §10–§12). Empty paths are derived from data_dir at start-up.
   std::filesystem::path data_dir = "data";

@@ -134,7 +134,7 @@ void framed_session::login(const request& r) {
   suspend_requests();
   auto self = std::static_pointer_cast<framed_session>(shared_from_this());
   context().logins.verify(
-      std::string(*user), std::string(*password),
+      std::string(*user), std::string(*password), canonical_address(info().remote.address()),
       [self, capabilities = std::string(capabilities.value_or(std::string_view{})),
        asked = capabilities.has_value()](auth::verify_result result) mutable {
         self->run_on_strand(

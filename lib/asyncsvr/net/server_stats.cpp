@@ -1,5 +1,6 @@
 #include "asyncsvr/net/server_stats.hpp"
 
+#include "asyncsvr/auth/login_service.hpp"
 #include "asyncsvr/net/protocol_registry.hpp"
 
 namespace asyncsvr::net {
@@ -33,6 +34,8 @@ server_stats collect_stats(const server_context& context, unsigned threads) {
   s.frames_out = m.frames_out.value();
   s.protocol_errors = m.protocol_errors.value();
   s.login_failures = m.login_failures.value();
+  s.login_backoffs = context.logins.throttle().backoffs();
+  s.login_backoff_addresses = context.logins.throttle().addresses();
   s.log_lines_dropped = m.log_lines_dropped.value();
   s.messages_dropped = m.messages_dropped.value();
   s.backpressure_pauses = m.backpressure_pauses.value();

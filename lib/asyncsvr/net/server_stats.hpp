@@ -41,6 +41,8 @@ struct server_stats {
   std::uint64_t frames_out = 0;
   std::uint64_t protocol_errors = 0;
   std::uint64_t login_failures = 0;
+  std::uint64_t login_backoffs = 0;
+  std::uint64_t login_backoff_addresses = 0;
   std::uint64_t log_lines_dropped = 0;
   std::uint64_t messages_dropped = 0;
   std::uint64_t backpressure_pauses = 0;

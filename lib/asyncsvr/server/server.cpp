@@ -38,6 +38,15 @@ codec::frame_limits limits_of(const server_config& config) {
           static_cast<std::uint32_t>(config.max_command_text), config.byte_order};
 }
 
+auth::login_backoff_settings backoff_of(const server_config& config) {
+  auth::login_backoff_settings s;
+  s.failures = config.login_backoff_failures;
+  s.window = config.login_backoff_window;
+  s.delay = config.login_backoff_delay;
+  s.max_delay = config.login_backoff_max;
+  return s;
+}
+
 server_config with_file_paths(server_config config) {
   derive_file_paths(config);
   return config;
@@ -51,7 +60,7 @@ struct server::impl {
         per_address(config.max_connections_per_ip),
         threads(config.threads),
         pool(threads.size(), config.buffer_pool_cache_limit),
-        logins(std::move(users), config.auth_threads),
+        logins(std::move(users), config.auth_threads, backoff_of(config)),
         files(config),
         context{config,      threads.context(), pool,   objects, strands,   registry,
                 per_address, metrics,           logins, files,   protocols, limits_of(config)},
