@@ -5,6 +5,7 @@
 
 #include <boost/asio/read.hpp>
 
+#include "asyncsvr/codec/command_text.hpp"
 #include "asyncsvr/codec/frame.hpp"
 
 namespace asyncsvr::test {
@@ -17,6 +18,14 @@ bool closed_without_data(boost::asio::ip::tcp::socket& socket) {
 
 boost::asio::ip::address_v4 source_address(std::size_t i) {
   return boost::asio::ip::address_v4(0x7f000002U + static_cast<std::uint32_t>(i % 253));
+}
+
+std::string cycle_frame(std::int64_t count, std::string_view payload, byte_order order) {
+  std::string text;
+  codec::begin_request(text, "CyclePacket").add("Count", count);
+  std::string frame;
+  codec::append_frame(frame, text, payload, order);
+  return frame;
 }
 
 bool read_frame(boost::asio::ip::tcp::socket& socket) {
