@@ -13,7 +13,8 @@ std::chrono::milliseconds login_throttle::delay_for(const boost::asio::ip::addre
       it->second.failures < settings_.failures) {
     return {};
   }
-  // Doubling stops once max_delay is reached, so the shift never overflows.
+  // Doubling stops at max_delay, so however many failures piled up the loop stays short and the
+  // product cannot overflow.
   auto delay = settings_.delay;
   for (unsigned beyond = it->second.failures - settings_.failures;
        beyond > 0 && delay < settings_.max_delay; --beyond) {
