@@ -405,8 +405,9 @@ BOOST_AUTO_TEST_CASE(an_accept_burst_is_served_or_refused_with_none_left_hanging
             asio::async_read(
                 x.socket, asio::buffer(x.header),
                 [&](const boost::system::error_code& read_ec, std::size_t) {
-                  if (read_ec) return finish(x, outcome::refused);
-                  x.body.resize(asyncsvr::codec::load_u32(x.header.data(), little) - 4);
+                  const auto length = asyncsvr::codec::load_u32(x.header.data(), little);
+                  if (read_ec || length < 4) return finish(x, outcome::refused);
+                  x.body.resize(length - 4);
                   asio::async_read(x.socket, asio::buffer(x.body),
                                    [&](const boost::system::error_code& body_ec, std::size_t) {
                                      finish(x, body_ec ? outcome::refused : outcome::served);
