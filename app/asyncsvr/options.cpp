@@ -351,6 +351,10 @@ std::vector<setting> make_settings() {
         {
             count("max_connections", &c::max_connections, "N",
                   "sessions open at once; further connections are accepted and closed", 1),
+            count("max_connections_per_ip", &c::max_connections_per_ip, "N",
+                  "connections open at once from one address (IPv4-mapped IPv6 counts as IPv4); "
+                  "further ones are accepted and closed; 0 = unlimited",
+                  0),
             timespan("handshake_timeout", &c::handshake_timeout,
                      "time from accept to the protocol flag byte"),
             timespan("login_timeout", &c::login_timeout,
@@ -373,6 +377,16 @@ std::vector<setting> make_settings() {
             path("users_file", &c::users_file, "FILE", "user accounts and password hashes"),
             count("max_login_failures", &c::max_login_failures, "N",
                   "failed Logins after which a session is closed", 1),
+            count("login_backoff_failures", &c::login_backoff_failures, "N",
+                  "failed password checks from one address after which its Logins are delayed; "
+                  "0 = no back-off",
+                  0),
+            timespan("login_backoff_window", &c::login_backoff_window,
+                     "an address's failures are forgotten after this long without a new one"),
+            timespan("login_backoff_delay", &c::login_backoff_delay,
+                     "first delay of a backed-off Login; doubles with each further failure"),
+            timespan("login_backoff_max", &c::login_backoff_max,
+                     "longest delay of a backed-off Login", std::chrono::minutes(10)),
             choice("login_on_plaintext", &c::login_on_plaintext, plaintext_login_names,
                    "Login without TLS: allowed, from loopback only, or refused"),
             count("auth_threads", &c::auth_threads, "N",
@@ -638,6 +652,9 @@ void validate(const server_config& c) {
       "must be at least max_packet_size + 8 (" + format_size(m + 8) + ") so that one frame fits");
   require(c.send_queue_low_water < c.send_queue_high_water, "send_queue_low_water",
           "must be below send_queue_high_water (" + format_size(c.send_queue_high_water) + ")");
+  require(
+      c.login_backoff_delay <= c.login_backoff_max, "login_backoff_delay",
+      "must be at most login_backoff_max (" + units::format_duration(c.login_backoff_max) + ")");
   require(c.download_max_chunk <= m, "download_max_chunk",
           "must be at most max_packet_size (" + format_size(m) + ")");
   require(c.tls_port != c.port, "tls_port",

@@ -1,43 +1,17 @@
 // Abrupt and orderly disconnects in every state leave nothing behind: no registry entry, no
 // socket in CLOSE_WAIT, no descriptor, no pooled buffer.
 
-#include <filesystem>
-#include <fstream>
-
 #include <boost/test/unit_test.hpp>
 
 #include "asyncsvr/codec/command_text.hpp"
 #include "asyncsvr/codec/frame.hpp"
+#include "process_probe.hpp"
 #include "test_server.hpp"
 
 using namespace asyncsvr::test;
 using namespace std::chrono_literals;
 
 namespace {
-
-// Sockets on `port` in CLOSE_WAIT (state 08 in /proc/net/tcp and tcp6).
-int close_wait_sockets(std::uint16_t port) {
-  int count = 0;
-  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-    std::ifstream in(table);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      std::string slot, local, remote, state;
-      fields >> slot >> local >> remote >> state;
-      const auto colon = local.rfind(':');
-      if (colon == std::string::npos) continue;
-      if (std::stoul(local.substr(colon + 1), nullptr, 16) == port && state == "08") ++count;
-    }
-  }
-  return count;
-}
-
-std::size_t open_descriptors() {
-  return static_cast<std::size_t>(std::distance(
-      std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator{}));
-}
 
 // Half a CyclePacket: the header promises more than is sent.
 std::string partial_frame() {

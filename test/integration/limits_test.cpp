@@ -2,13 +2,14 @@
 // peers are accepted and closed at once, and running out of descriptors pauses accepting on a
 // back-off timer instead of spinning, then resumes when descriptors are free again.
 
-#include <filesystem>
 #include <sys/resource.h>
 #include <thread>
 
 #include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "process_probe.hpp"
+#include "raw_socket.hpp"
 #include "test_server.hpp"
 
 using namespace asyncsvr::test;
@@ -16,17 +17,6 @@ using namespace std::chrono_literals;
 using tcp = boost::asio::ip::tcp;
 
 namespace {
-
-bool closed_without_data(tcp::socket& s) {
-  char byte = 0;
-  boost::system::error_code ec;
-  return s.read_some(boost::asio::buffer(&byte, 1), ec) == 0 && ec.failed();
-}
-
-std::size_t open_descriptors() {
-  return static_cast<std::size_t>(std::distance(
-      std::filesystem::directory_iterator("/proc/self/fd"), std::filesystem::directory_iterator{}));
-}
 
 // Lowers this process's descriptor limit for the life of the object.
 class descriptor_limit {

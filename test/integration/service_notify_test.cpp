@@ -93,8 +93,10 @@ BOOST_AUTO_TEST_CASE(sigterm_with_a_thousand_sessions_and_an_unfinished_upload) 
   boost::asio::io_context io;
   const auto port = free_port();
   constexpr auto shutdown_timeout = 5s;
-  child_process server(
-      server_command(dir.path, port, {"--shutdown-timeout=5s", "--throughput-allow-anonymous"}));
+  // 1,001 connections from 127.0.0.1, one more than max_connections_per_ip allows by default.
+  child_process server(server_command(
+      dir.path, port,
+      {"--shutdown-timeout=5s", "--throughput-allow-anonymous", "--max-connections-per-ip=0"}));
   BOOST_REQUIRE(eventually([&] { return port_accepts(io, port); }, 20s));
 
   asyncsvr::client::connection uploader(io, "127.0.0.1", port, upload);

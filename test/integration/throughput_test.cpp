@@ -5,6 +5,7 @@
 
 #include "asyncsvr/codec/command_text.hpp"
 #include "asyncsvr/codec/frame.hpp"
+#include "raw_socket.hpp"
 #include "test_server.hpp"
 
 using asyncsvr::codec::result_code;
@@ -18,14 +19,6 @@ std::string payload_of(std::size_t size, int seed) {
   for (std::size_t i = 0; i < size; ++i)
     p[i] = static_cast<char>((i * 31 + static_cast<std::size_t>(seed)) & 0xFF);
   return p;
-}
-
-std::string cycle_frame(std::int64_t count, std::string_view payload, asyncsvr::byte_order order) {
-  std::string text;
-  asyncsvr::codec::begin_request(text, "CyclePacket").add("Count", count);
-  std::string frame;
-  asyncsvr::codec::append_frame(frame, text, payload, order);
-  return frame;
 }
 
 }  // namespace

@@ -1,11 +1,13 @@
 #include "child_process.hpp"
 
 #include <cerrno>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <system_error>
 #include <thread>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -24,15 +26,28 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 }  // namespace
 
 child_process::child_process(const std::vector<std::string>& argv,
-                             const std::vector<std::string>& extra_env) {
+                             const std::vector<std::string>& extra_env,
+                             const std::filesystem::path& output) {
   std::vector<std::string> args = argv;
   std::vector<std::string> env = extra_env;
   for (char** e = environ; *e != nullptr; ++e)
     env.emplace_back(*e);
   auto arg_pointers = pointers(args);
   auto env_pointers = pointers(env);
-  const int error = ::posix_spawn(&pid_, args.at(0).c_str(), nullptr, nullptr, arg_pointers.data(),
-                                  env_pointers.data());
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  int error = 0;
+  if (!output.empty()) {
+    error = ::posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, output.c_str(),
+                                               O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (error == 0)
+      error = ::posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+  }
+  if (error == 0) {
+    error = ::posix_spawn(&pid_, args.at(0).c_str(), &actions, nullptr, arg_pointers.data(),
+                          env_pointers.data());
+  }
+  ::posix_spawn_file_actions_destroy(&actions);
   if (error != 0) throw std::system_error(error, std::generic_category(), "spawn " + args[0]);
 }
 

@@ -3,6 +3,7 @@
 // cannot give: a signal to the whole process, its exit status, its environment.
 
 #include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -12,10 +13,12 @@ namespace asyncsvr::test {
 
 class child_process {
  public:
-  // Starts `argv[0]` with `argv`, in this process's environment plus `extra_env` ("NAME=value").
-  // Throws std::system_error when it cannot be started.
+  // Starts `argv[0]` with `argv`, in this process's environment plus `extra_env` ("NAME=value"),
+  // with its stdout and stderr appended to `output` unless that is empty (then they are this
+  // process's). Throws std::system_error when it cannot be started.
   explicit child_process(const std::vector<std::string>& argv,
-                         const std::vector<std::string>& extra_env = {});
+                         const std::vector<std::string>& extra_env = {},
+                         const std::filesystem::path& output = {});
   // Kills (SIGKILL) and reaps a child still running, so a failed test leaves no server behind.
   ~child_process();
   child_process(const child_process&) = delete;

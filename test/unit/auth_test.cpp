@@ -12,6 +12,7 @@
 #include "asyncsvr/auth/add_user.hpp"
 #include "asyncsvr/auth/base64.hpp"
 #include "asyncsvr/auth/credential_verifier.hpp"
+#include "asyncsvr/auth/login_throttle.hpp"
 #include "asyncsvr/auth/password_hash.hpp"
 #include "asyncsvr/auth/user_store.hpp"
 #include "asyncsvr/user_command.hpp"
@@ -629,6 +630,68 @@ BOOST_AUTO_TEST_CASE(broken_users_file_is_exit_code_1) {
   const auto result = run({"add", "alice", "--role", "user", "--users-file", file.string()});
   BOOST_TEST(result.exit_code == 1);
   BOOST_TEST(result.err.find(file.string() + ":1:") != std::string::npos, result.err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The per-address login back-off: when it starts, how it grows, when it forgets, and its bound.
+BOOST_AUTO_TEST_SUITE(auth_login_throttle)
+
+using namespace std::chrono_literals;
+using asyncsvr::auth::login_throttle;
+
+asyncsvr::auth::login_backoff_settings backoff(std::size_t capacity = 65536) {
+  return {.failures = 3, .window = 60s, .delay = 1s, .max_delay = 5s, .capacity = capacity};
+}
+
+const auto guesser = boost::asio::ip::make_address("192.0.2.1");
+
+BOOST_AUTO_TEST_CASE(delays_start_after_the_threshold_and_double_up_to_the_maximum) {
+  login_throttle throttle(backoff());
+  const auto t0 = login_throttle::clock::time_point{} + 1h;
+  std::vector<long long> delays;  // milliseconds
+  for (int i = 0; i < 7; ++i) {
+    delays.push_back(throttle.delay_for(guesser, t0).count());
+    throttle.record_failure(guesser, t0);
+  }
+  const std::vector<long long> expected{0, 0, 0, 1000, 2000, 4000, 5000};
+  BOOST_TEST(delays == expected, boost::test_tools::per_element());
+  BOOST_TEST(throttle.backoffs() == 4u);
+  BOOST_TEST(throttle.delay_for(boost::asio::ip::make_address("192.0.2.2"), t0).count() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_quiet_window_forgets_the_failures) {
+  login_throttle throttle(backoff());
+  const auto t0 = login_throttle::clock::time_point{} + 1h;
+  for (int i = 0; i < 3; ++i)
+    throttle.record_failure(guesser, t0);
+  BOOST_TEST(throttle.delay_for(guesser, t0 + 59s).count() == 1000);
+  BOOST_TEST(throttle.delay_for(guesser, t0 + 60s).count() == 0);
+  throttle.record_failure(guesser, t0 + 61s);  // starts a new count
+  BOOST_TEST(throttle.delay_for(guesser, t0 + 61s).count() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_table_is_bounded_and_drops_the_stalest_first) {
+  login_throttle throttle(backoff(4));
+  const auto t0 = login_throttle::clock::time_point{} + 1h;
+  for (unsigned i = 0; i < 3; ++i)
+    throttle.record_failure(guesser, t0 + 10s);
+  for (unsigned i = 0; i < 10; ++i)
+    throttle.record_failure(boost::asio::ip::address_v4(0x0a000000U + i),
+                            t0 + std::chrono::seconds(i));
+  BOOST_TEST(throttle.addresses() == 4u);
+  // The guesser's record is among the freshest, so it survived.
+  BOOST_TEST(throttle.delay_for(guesser, t0 + 11s).count() == 1000);
+}
+
+BOOST_AUTO_TEST_CASE(zero_failures_turns_it_off) {
+  auto settings = backoff();
+  settings.failures = 0;
+  login_throttle throttle(settings);
+  for (int i = 0; i < 10; ++i)
+    throttle.record_failure(guesser);
+  BOOST_TEST(throttle.delay_for(guesser).count() == 0);
+  BOOST_TEST(throttle.addresses() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -40,6 +40,9 @@ struct server_config {
 
   // Connections and timers (§2, §8).
   std::uint64_t max_connections = 100000;
+  // Ours, not §18: connections from one peer address (IPv4-mapped IPv6 counts as IPv4); 0 =
+  // unlimited. 1000 is 1% of max_connections, so one host cannot take the server's slots alone.
+  std::uint64_t max_connections_per_ip = 1000;
   duration handshake_timeout = std::chrono::seconds(6);
   duration login_timeout = std::chrono::seconds(60);
   duration idle_timeout = std::chrono::seconds(300);
@@ -54,6 +57,14 @@ struct server_config {
   unsigned max_login_failures = 5;
   plaintext_login login_on_plaintext = plaintext_login::allow;
   unsigned auth_threads = 1;  // PBKDF2 runs here, never on an I/O thread
+  // Ours, not §18: per-address back-off against password guessing. Once an address has
+  // login_backoff_failures failed checks (0 = off), each less than login_backoff_window after the
+  // one before, its next Logins wait login_backoff_delay before being checked, doubling with each
+  // further failure up to login_backoff_max.
+  unsigned login_backoff_failures = 20;
+  duration login_backoff_window = std::chrono::minutes(15);
+  duration login_backoff_delay = std::chrono::seconds(1);
+  duration login_backoff_max = std::chrono::seconds(30);
 
   // Files (§7, §10–§12). Empty paths are derived from data_dir at start-up.
   std::filesystem::path data_dir = "data";

@@ -102,6 +102,17 @@ void init_file(const std::filesystem::path& file, std::uint64_t max_size, unsign
   sink->set_formatter([](const boost::log::record_view& rec, boost::log::formatting_ostream& out) {
     format_record(rec, out, true);
   });
+  // The file is opened with the first record and again at each rotation, which fails when the
+  // process is out of descriptors (the very moment the listener warns about it) or the disk is
+  // full. That must cost the file this record, never the server: the console sink still has it,
+  // and the next record tries the file again.
+  sink->set_exception_handler([] {
+    try {
+      throw;
+    } catch (const std::exception& e) {
+      std::clog << "log file not written: " << e.what() << std::endl;
+    }
+  });
   boost::log::core::get()->add_sink(sink);
 }
 

@@ -25,6 +25,13 @@ bool within(const ip::network_v6& net, const ip::address_v6& a) {
 
 }  // namespace
 
+ip::address canonical_address(const ip::address& address) noexcept {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return ip::make_address_v4(ip::v4_mapped, address.to_v6());
+  }
+  return address;
+}
+
 std::optional<address_list> address_list::parse(std::string_view text, std::string* error) {
   const auto refuse = [&](std::string_view item, std::string_view why) {
     if (error) *error = "'" + std::string(item) + "' " + std::string(why);
@@ -63,9 +70,7 @@ std::optional<address_list> address_list::parse(std::string_view text, std::stri
 }
 
 bool address_list::contains(ip::address address) const {
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    address = ip::make_address_v4(ip::v4_mapped, address.to_v6());
-  }
+  address = canonical_address(address);
   for (const auto& network : networks_) {
     const bool match = std::visit(
         [&](const auto& net) {

@@ -17,6 +17,9 @@
 
 namespace asyncsvr::net {
 
+// The address as compared and counted: an IPv4-mapped IPv6 address becomes the IPv4 address.
+boost::asio::ip::address canonical_address(const boost::asio::ip::address& address) noexcept;
+
 class address_list {
  public:
   // nullopt when an entry is not an address or a CIDR block; `error` then says which and why.

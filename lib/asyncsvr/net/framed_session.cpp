@@ -8,6 +8,7 @@
 #include "asyncsvr/codec/utf8.hpp"
 #include "asyncsvr/codec/values.hpp"
 #include "asyncsvr/log/log.hpp"
+#include "asyncsvr/net/address_list.hpp"
 
 namespace asyncsvr::net {
 
@@ -28,13 +29,8 @@ bool plaintext_login_allowed(const server_config& config,
       return true;
     case plaintext_login::deny:
       return false;
-    case plaintext_login::loopback: {
-      auto address = remote.address();
-      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-        address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
-      }
-      return address.is_loopback();
-    }
+    case plaintext_login::loopback:
+      return canonical_address(remote.address()).is_loopback();
   }
   return false;
 }
@@ -138,7 +134,7 @@ void framed_session::login(const request& r) {
   suspend_requests();
   auto self = std::static_pointer_cast<framed_session>(shared_from_this());
   context().logins.verify(
-      std::string(*user), std::string(*password),
+      std::string(*user), std::string(*password), canonical_address(info().remote.address()),
       [self, capabilities = std::string(capabilities.value_or(std::string_view{})),
        asked = capabilities.has_value()](auth::verify_result result) mutable {
         self->run_on_strand(

@@ -21,8 +21,11 @@ handshake::handshake(server_context& context, transport stream, connection_info 
       info_(std::move(info)) {}
 
 handshake::~handshake() {
-  // A session that took over owns the registry entry now.
-  if (!handed_over_) context_.registry.remove(info_.id);
+  // A session that took over owns the registry entry and the place per address now.
+  if (!handed_over_) {
+    context_.registry.remove(info_.id);
+    context_.per_address.release(info_.remote.address());
+  }
 }
 
 void handshake::start() {

@@ -99,7 +99,6 @@ void listener::on_accept(const boost::system::error_code& ec, boost::asio::ip::t
     return;
   }
   connection_info info;
-  info.id = context_.registry.next_id();
   boost::system::error_code endpoint_ec;
   info.local = socket.local_endpoint(endpoint_ec);
   info.remote = socket.remote_endpoint(endpoint_ec);
@@ -107,6 +106,15 @@ void listener::on_accept(const boost::system::error_code& ec, boost::asio::ip::t
     accept_next();
     return;
   }
+  // The handshake, and the session after it, give the place back when they end.
+  if (!context_.per_address.acquire(info.remote.address())) {
+    context_.metrics.rejected_max_connections_per_ip.add();
+    boost::system::error_code ignored;  // refusing this peer, as above
+    socket.close(ignored);
+    accept_next();
+    return;
+  }
+  info.id = context_.registry.next_id();
   info.connected_at = std::chrono::system_clock::now();
   info.connected_steady = std::chrono::steady_clock::now();
   info.secure = tls_ != nullptr;

@@ -2,7 +2,8 @@
 // Accepts connections on one endpoint, plain or TLS, and starts their handshakes.
 //
 // Overload is handled in the open, never by leaving peers in the backlog (PROTOCOL.md §2.1):
-// beyond max_connections a connection is accepted and closed at once. When the process runs out
+// beyond max_connections, or beyond max_connections_per_ip from one address, a connection is
+// accepted and closed at once, before anything is allocated for it. When the process runs out
 // of descriptors (EMFILE/ENFILE) the loop sheds one waiting peer through a spare descriptor kept
 // for that purpose, then pauses on a timer with growing back-off instead of spinning on an
 // accept that keeps failing.

@@ -11,6 +11,7 @@
 #include "asyncsvr/config/server_config.hpp"
 #include "asyncsvr/memory/buffer_pool.hpp"
 #include "asyncsvr/memory/object_pools.hpp"
+#include "asyncsvr/net/address_counts.hpp"
 #include "asyncsvr/net/server_metrics.hpp"
 #include "asyncsvr/net/session_registry.hpp"
 #include "asyncsvr/net/strand_pool.hpp"
@@ -33,6 +34,7 @@ struct server_context {
   memory::object_pools& objects;  // sessions and handshakes live here
   strand_pool& strands;
   session_registry& registry;
+  address_counts& per_address;  // max_connections_per_ip: a place per live connection
   server_metrics& metrics;
   auth::login_service& logins;
   files::file_store& files;

@@ -14,6 +14,7 @@ namespace asyncsvr::net {
 struct server_metrics {
   counter accepted;
   counter rejected_max_connections;
+  counter rejected_max_connections_per_ip;
   counter accept_backoffs;          // accept paused for lack of descriptors (EMFILE/ENFILE)
   counter rejected_no_descriptors;  // peers shed through the spare descriptor meanwhile
   std::array<counter, close_reason_count> closed;

@@ -1,5 +1,6 @@
 #include "asyncsvr/net/server_stats.hpp"
 
+#include "asyncsvr/auth/login_service.hpp"
 #include "asyncsvr/net/protocol_registry.hpp"
 
 namespace asyncsvr::net {
@@ -20,6 +21,7 @@ server_stats collect_stats(const server_context& context, unsigned threads) {
   });
   s.connections_total = m.accepted.value();
   s.rejected_max_connections = m.rejected_max_connections.value();
+  s.rejected_max_connections_per_ip = m.rejected_max_connections_per_ip.value();
   s.rejected_no_descriptors = m.rejected_no_descriptors.value();
   s.accept_backoffs = m.accept_backoffs.value();
   for (std::size_t i = 0; i < close_reason_count; ++i)
@@ -32,6 +34,8 @@ server_stats collect_stats(const server_context& context, unsigned threads) {
   s.frames_out = m.frames_out.value();
   s.protocol_errors = m.protocol_errors.value();
   s.login_failures = m.login_failures.value();
+  s.login_backoffs = context.logins.throttle().backoffs();
+  s.login_backoff_addresses = context.logins.throttle().addresses();
   s.log_lines_dropped = m.log_lines_dropped.value();
   s.messages_dropped = m.messages_dropped.value();
   s.backpressure_pauses = m.backpressure_pauses.value();

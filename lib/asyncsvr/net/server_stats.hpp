@@ -29,6 +29,7 @@ struct server_stats {
   std::vector<protocol_count> protocols;
   std::uint64_t connections_total = 0;
   std::uint64_t rejected_max_connections = 0;
+  std::uint64_t rejected_max_connections_per_ip = 0;
   std::uint64_t rejected_no_descriptors = 0;
   std::uint64_t accept_backoffs = 0;
   std::array<std::uint64_t, close_reason_count> closed{};
@@ -40,6 +41,8 @@ struct server_stats {
   std::uint64_t frames_out = 0;
   std::uint64_t protocol_errors = 0;
   std::uint64_t login_failures = 0;
+  std::uint64_t login_backoffs = 0;
+  std::uint64_t login_backoff_addresses = 0;
   std::uint64_t log_lines_dropped = 0;
   std::uint64_t messages_dropped = 0;
   std::uint64_t backpressure_pauses = 0;

@@ -82,6 +82,7 @@ session::session(server_context& context, strand_type strand, transport stream,
 
 session::~session() {
   context_.registry.remove(info_.id);
+  context_.per_address.release(info_.remote.address());
 }
 
 std::string& session::scratch() noexcept {

@@ -39,6 +39,15 @@ codec::frame_limits limits_of(const server_config& config) {
           static_cast<std::uint32_t>(config.max_command_text), config.byte_order};
 }
 
+auth::login_backoff_settings backoff_of(const server_config& config) {
+  auth::login_backoff_settings s;
+  s.failures = config.login_backoff_failures;
+  s.window = config.login_backoff_window;
+  s.delay = config.login_backoff_delay;
+  s.max_delay = config.login_backoff_max;
+  return s;
+}
+
 server_config with_file_paths(server_config config) {
   derive_file_paths(config);
   return config;
@@ -49,13 +58,13 @@ server_config with_file_paths(server_config config) {
 struct server::impl {
   impl(server_config settings, std::shared_ptr<const auth::user_store> users)
       : config(with_file_paths(std::move(settings))),
+        per_address(config.max_connections_per_ip),
         threads(config.threads),
         pool(threads.size(), config.buffer_pool_cache_limit),
-        logins(std::move(users), config.auth_threads),
+        logins(std::move(users), config.auth_threads, backoff_of(config)),
         files(config),
-        context{config,           threads.context(), pool,   objects, strands,
-                registry,         metrics,           logins, files,   protocols,
-                limits_of(config)},
+        context{config,      threads.context(), pool,   objects, strands,   registry,
+                per_address, metrics,           logins, files,   protocols, limits_of(config)},
         control(boost::asio::make_strand(threads.context())),
         housekeeping(control),
         drain_timer(control) {}
@@ -70,8 +79,10 @@ struct server::impl {
   void release_sessions();
 
   server_config config;
-  // Declared before the threads: sessions freed when the io_context goes away return here.
+  // Declared before the threads: sessions freed when the io_context goes away return here, and
+  // give back their place per address.
   memory::object_pools objects;
+  net::address_counts per_address;
   net::io_pool threads;
   net::strand_pool strands{threads.context()};
   memory::buffer_pool pool;

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/json/parse.hpp>
 
 namespace asyncsvr::test {
 
@@ -71,6 +72,23 @@ std::string http_request(std::string_view method, std::string_view target, std::
     r.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
   r.append("Connection: close\r\n\r\n").append(body);
   return r;
+}
+
+boost::json::object fetch_status(std::uint16_t port, std::string_view token) {
+  const auto r = http_exchange(port, http_request("GET", "/status", token));
+  if (r.status != 200) {
+    throw std::runtime_error("GET /status answered " + std::to_string(r.status) + ": " + r.body);
+  }
+  auto doc = boost::json::parse(r.body);
+  if (!doc.is_object()) throw std::runtime_error("/status is not a JSON object: " + r.body);
+  return std::move(doc.as_object());
+}
+
+std::uint64_t at(const boost::json::object& doc, std::initializer_list<std::string_view> path) {
+  const boost::json::value* v = &doc.at(*path.begin());
+  for (auto it = path.begin() + 1; it != path.end(); ++it)
+    v = &v->as_object().at(*it);
+  return v->to_number<std::uint64_t>();
 }
 
 }  // namespace asyncsvr::test
