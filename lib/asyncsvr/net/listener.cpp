@@ -124,6 +124,7 @@ void listener::on_accept(const boost::system::error_code& ec, boost::asio::ip::t
       tls = tls_->new_connection();
     } catch (const std::exception& e) {  // out of memory: refuse this peer, serve the next
       LOG_WARN(0) << "refusing a connection on " << local_ << ": " << e.what();
+      context_.per_address.release(info.remote.address());
       accept_next();
       return;
     }
