@@ -25,7 +25,8 @@ Usage: scripts/bench.sh [--quick] [--rounds R] [--only SECTIONS] [--help]
                and 16, 100 x 16 KiB, then the idle-capacity and RSS-recovery checks, then
                the file transfers
   --rounds R   interleaved rounds per scenario; each figure is the median (default 5)
-  --only S     a comma-separated subset of the sections throughput, capacity, files, status
+  --only S     a comma-separated subset of the sections throughput, capacity, files, status,
+               tls (the default is all but tls)
   --help       this text
 
 Environment: BUILD_DIR (default build), SERVER_CPU (default 0), GENERATOR_CPU (default 1),
@@ -63,7 +64,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 for s in ${sections//,/ }; do
-  case "$s" in throughput | capacity | files | status) ;; *) echo "bench.sh: unknown section '$s'" >&2; exit 2 ;; esac
+  case "$s" in throughput | capacity | files | status | tls) ;; *) echo "bench.sh: unknown section '$s'" >&2; exit 2 ;; esac
 done
 case "$rounds" in '' | *[!0-9]* | 0) echo "bench.sh: --rounds must be a positive number" >&2; exit 2 ;; esac
 
@@ -514,11 +515,14 @@ echo "bench.sh: servers on CPU $server_cpu, generator on CPU $generator_cpu, $ro
 source scripts/bench/files.sh
 # shellcheck source=bench/status.sh
 source scripts/bench/status.sh
+# shellcheck source=bench/tls.sh
+source scripts/bench/tls.sh
 section() { [[ ",$sections," == *",$1,"* ]]; }
 section throughput && run_throughput_scenarios
 section capacity && run_capacity
 section files && run_file_scenarios
 section status && run_status_scenario
+section tls && run_tls_scenarios
 
 # --- the table ---------------------------------------------------------------------------------
 passed="$(awk '$NF == "PASS"' "$rows" | wc -l)"

@@ -11,13 +11,13 @@ packages=(
   libboost1.81-dev libboost-program-options1.81-dev libboost-log1.81-dev
   libboost-test1.81-dev libboost-json1.81-dev libssl-dev
   procps iproute2 util-linux curl
+  openssl  # throw-away certificates for the TLS benchmark and the CLI test
 )
 if [ "${1:-}" = --test ]; then
   packages+=(
     systemd dpkg-dev            # systemd-analyze verify of the unit; dpkg-shlibdeps for the .deb
     g++-mingw-w64-x86-64-posix  # scripts/check-windows.sh
     chromium                    # the dashboard test renders the status page headless
-    openssl                     # the CLI test makes a throw-away CA and certificate
   )
 fi
 

@@ -1,0 +1,61 @@
+# What TLS costs (sourced by scripts/bench.sh; uses its helpers): one asyncsvr with a plain and a
+# TLS port, the same throughput load on each, interleaved round by round. The "baseline" column
+# is asyncsvr over plain TCP; there is no target, the ratios say what encryption adds.
+
+run_tls_scenarios() {
+  local port tls_port pid dir="$work/tls"
+  mkdir -p "$dir"
+  # A throw-away CA and a certificate for 127.0.0.1 (the generator does not check it).
+  local key=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+  openssl req -x509 "${key[@]}" -days 1 -subj /CN=bench-ca -keyout "$dir/ca.key" \
+    -out "$dir/ca.pem" 2>/dev/null
+  openssl req "${key[@]}" -subj /CN=localhost -keyout "$dir/server.key" -out "$dir/server.csr" \
+    2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/server.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+    -CAcreateserial -days 1 -extfile "$dir/server.ext" -out "$dir/server.pem" 2>/dev/null
+  port="$(free_port)"
+  tls_port="$(free_port)"
+  start_server asyncsvr-tls "$port" "$asyncsvr" --threads 1 --status-port 0 \
+    --throughput-allow-anonymous --listen 127.0.0.1 --port "$port" --tls-port "$tls_port" \
+    --tls-certificate-file "$dir/server.pem" --tls-private-key-file "$dir/server.key" \
+    --users-file "$users" --data-dir "$work/data-tls" --log-level warning
+  pid="$server_pid"
+
+  tls_pair() {  # tls_pair NAME ARGS...: interleaved runs over TLS (pair_a) and plain (pair_b)
+    local name="$1" r out
+    shift
+    pair_a=()
+    pair_b=()
+    echo "  tls-$name: $* ($rounds rounds)" >&2
+    run_over() {  # run_over PORT KIND [--tls]
+      out="$results/tls-$name.$2.$r.json"
+      generate throughput --port "$1" --server-pid "$pid" --json --duration "$duration" \
+        --warmup "$warmup" "${@:3}" "${args[@]}" >"$out"
+      require_alive asyncsvr-tls "$pid"
+    }
+    local args=("$@")
+    for r in $(seq 1 "$rounds"); do
+      if [ $((r % 2)) = 1 ]; then
+        run_over "$port" plain && pair_b+=("$out")
+        run_over "$tls_port" tls --tls && pair_a+=("$out")
+      else
+        run_over "$tls_port" tls --tls && pair_a+=("$out")
+        run_over "$port" plain && pair_b+=("$out")
+      fi
+    done
+    check_runs "tls-$name" "${pair_a[@]}" "${pair_b[@]}"
+  }
+
+  local label="TLS: 100 conn x 16 B, depth 1"
+  tls_pair c100-p16-d1 --connections 100 --payload 16 --depth 1
+  both "$label" "requests/s" .requests_per_s
+  both "$label" "server CPU us/req" .server_cpu_us_per_request
+  generator_note "$label"
+  label="TLS: 100 conn x 16 KiB, depth 1"
+  tls_pair c100-p16k-d1 --connections 100 --payload 16384 --depth 1
+  both "$label" "MB/s (payload)" .payload_mb_per_s
+  both "$label" "server CPU us/req" .server_cpu_us_per_request
+  generator_note "$label"
+  stop_server "$pid"
+}
