@@ -5,15 +5,7 @@
 run_tls_scenarios() {
   local port tls_port pid dir="$work/tls"
   mkdir -p "$dir"
-  # A throw-away CA and a certificate for 127.0.0.1 (the generator does not check it).
-  local key=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
-  openssl req -x509 "${key[@]}" -days 1 -subj /CN=bench-ca -keyout "$dir/ca.key" \
-    -out "$dir/ca.pem" 2>/dev/null
-  openssl req "${key[@]}" -subj /CN=localhost -keyout "$dir/server.key" -out "$dir/server.csr" \
-    2>/dev/null
-  printf 'subjectAltName=IP:127.0.0.1\n' >"$dir/server.ext"
-  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
-    -CAcreateserial -days 1 -extfile "$dir/server.ext" -out "$dir/server.pem" 2>/dev/null
+  scripts/test-certificate.sh "$dir"  # the generator does not check it
   port="$(free_port)"
   tls_port="$(free_port)"
   start_server asyncsvr-tls "$port" "$asyncsvr" --threads 1 --status-port 0 \

@@ -8,6 +8,7 @@
 set -euo pipefail
 server_bin="$(realpath "$1")"
 cli_bin="$(realpath "$2")"
+certificate_maker="$(realpath "$(dirname "$0")/../../scripts/test-certificate.sh")"
 work="$(mktemp -d)"
 server_pid=""
 stop_server() {
@@ -145,13 +146,7 @@ expect_exit 3 "refused" -- cli ping
 
 # TLS (§6.5): a throw-away CA and a certificate for 127.0.0.1. Plaintext Login is refused, the
 # same commands work with --tls, and a client without the CA refuses the server.
-ec_key=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
-openssl req -x509 "${ec_key[@]}" -days 1 -subj /CN=asyncsvr-test-ca -keyout ca.key -out ca.pem \
-  2>/dev/null
-openssl req "${ec_key[@]}" -subj /CN=localhost -keyout server.key -out server.csr 2>/dev/null
-printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
-openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 \
-  -extfile server.ext -out server.pem 2>/dev/null
+"$certificate_maker" .
 expect_exit 1 "tls_private_key_file: cannot use" -- "$server_bin" --users-file "$work/users" \
   --port 0 --status-port 0 --tls-port 1 --tls-certificate-file server.pem \
   --tls-private-key-file ca.pem
