@@ -18,6 +18,7 @@ if [ "${1:-}" = --test ]; then
     systemd dpkg-dev            # systemd-analyze verify of the unit; dpkg-shlibdeps for the .deb
     g++-mingw-w64-x86-64-posix  # scripts/check-windows.sh
     chromium                    # the dashboard test renders the status page headless
+    nftables                    # the half-open test drops a peer's packets in its own namespace
   )
 fi
 
