@@ -68,7 +68,8 @@ std::string exchange(std::span<const char> input) {
   for (;;) {
     check(!passed(deadline));  // the server never closed
     if (sending && input.empty()) {
-      socket.shutdown(tcp::socket::shutdown_send);
+      boost::system::error_code ignored;  // the server may have reset the connection already
+      socket.shutdown(tcp::socket::shutdown_send, ignored);
       sending = false;
     }
     pollfd ready{socket.native_handle(), static_cast<short>(POLLIN | (sending ? POLLOUT : 0)), 0};
