@@ -60,7 +60,13 @@ bool passed(std::chrono::steady_clock::time_point deadline) {
 std::string exchange(std::span<const char> input) {
   boost::asio::io_context io;
   tcp::socket socket(io);
-  socket.connect({boost::asio::ip::address_v4::loopback(), server().port()});
+  // Asynchronously, because a blocking connect fails with EINTR when libFuzzer's timer signal
+  // arrives during it; Asio's reactor waits through signals.
+  boost::system::error_code connected;
+  socket.async_connect({boost::asio::ip::address_v4::loopback(), server().port()},
+                       [&](const boost::system::error_code& ec) { connected = ec; });
+  io.run();
+  check(!connected);
   socket.non_blocking(true);
   const auto deadline = std::chrono::steady_clock::now() + close_deadline;
   std::string output;
