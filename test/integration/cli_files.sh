@@ -35,7 +35,8 @@ start_server() {
   "$server_bin" --users-file "$work/users" --listen 127.0.0.1 --port 0 --status-port 0 \
     --data-dir "$work/data" "$@" >"$work/log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 100); do grep -q "started" "$work/log" && break; sleep 0.05; done
+  # Up to 30 s: a sanitizer build on a loaded machine starts slowly.
+  for _ in $(seq 600); do grep -q "started" "$work/log" && break; sleep 0.05; done
   port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/log")"
   [ -n "$port" ] || fail "server did not start: $(cat "$work/log")"
 }

@@ -32,7 +32,8 @@ for signal in TERM INT; do
   "$bin" --users-file "$work/users" --listen 127.0.0.1 --port 0 --status-port 0 \
     --data-dir "$work/data" >"$work/log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 100); do grep -q "started" "$work/log" && break; sleep 0.05; done
+  # Up to 30 s: a sanitizer build on a loaded machine starts slowly.
+  for _ in $(seq 600); do grep -q "started" "$work/log" && break; sleep 0.05; done
   grep -q "listening on 127.0.0.1:" "$work/log" || fail "server did not start: $(cat "$work/log")"
   kill -"$signal" "$server_pid"
   set +e
