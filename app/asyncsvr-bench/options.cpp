@@ -99,8 +99,10 @@ std::optional<throughput_options> parse_throughput(int argc, const char* const* 
     ("payload", po::value(&o.payload)->default_value(o.payload), "payload bytes per request")
     ("depth", po::value(&o.depth)->default_value(o.depth),
      "pipelined requests in flight per connection")
-    ("tls", po::bool_switch(&o.tls),
-     "speak TLS, to the server's tls_port (its certificate is not checked)");
+    ("tls", po::bool_switch(&o.tls), "speak TLS, to the server's tls_port")
+    ("ca", po::value(&o.tls_ca_file)->value_name("FILE"),
+     "with --tls: check the server's certificate against the CAs in this PEM file (default: "
+     "not checked)");
   // clang-format on
   add_run_options(d, o.duration, o.warmup, o.raw);
   const char* usage =
@@ -115,6 +117,7 @@ std::optional<throughput_options> parse_throughput(int argc, const char* const* 
   check_run_options(o.duration, o.warmup);
   require(!(o.raw && !o.user.empty()), "--raw cannot log in");
   require(!(o.raw && o.tls), "--raw has no TLS: the echo baselines speak plain TCP");
+  require(o.tls || o.tls_ca_file.empty(), "--ca needs --tls");
   return o;
 }
 

@@ -31,7 +31,8 @@ struct throughput_options : common_options {
   double duration = 10;
   double warmup = 2;
   bool raw = false;
-  bool tls = false;  // to asyncsvr's tls_port; the certificate is not checked (a load generator)
+  bool tls = false;         // to asyncsvr's tls_port
+  std::string tls_ca_file;  // with tls: check the server's certificate against these CAs
 };
 
 struct capacity_options : common_options {
