@@ -47,6 +47,13 @@ void fail(SSL* ssl, int result, transport::wait_type& wait, boost::system::error
   }
 }
 
+// Before each OpenSSL call: SSL_get_error() reads the thread's error queue, and SSL_ERROR_SYSCALL
+// means errno, so neither may hold something from an earlier call.
+void clear_errors() noexcept {
+  ERR_clear_error();
+  errno = 0;
+}
+
 }  // namespace
 
 struct transport::tls_state {
@@ -87,7 +94,7 @@ void transport::set_non_blocking(boost::system::error_code& ec) {
 bool transport::handshake(boost::system::error_code& ec) {
   ec.clear();
   if (!tls_ || tls_->established) return true;
-  ERR_clear_error();
+  clear_errors();
   const int result = SSL_do_handshake(tls_->ssl);
   if (result == 1) {
     tls_->established = true;
@@ -105,7 +112,7 @@ std::size_t transport::read_some(boost::asio::mutable_buffer buffer,
                                  boost::system::error_code& ec) {
   if (!tls_) return socket_.read_some(buffer, ec);
   ec.clear();
-  ERR_clear_error();
+  clear_errors();
   std::size_t read = 0;
   const int result = SSL_read_ex(tls_->ssl, buffer.data(), buffer.size(), &read);
   if (result == 1) return read;
@@ -138,7 +145,7 @@ std::size_t transport::write_some(std::span<const boost::asio::const_buffer> pie
     data = staging.data();
   }
   if (size == 0) return 0;
-  ERR_clear_error();
+  clear_errors();
   std::size_t written = 0;
   const int result = SSL_write_ex(tls.ssl, data, size, &written);
   if (result == 1) {
@@ -164,12 +171,15 @@ transport::wait_type transport::write_wait() const noexcept {
 }
 
 bool transport::buffered_input() const noexcept {
-  return tls_ && SSL_has_pending(tls_->ssl) == 1;
+  // Decrypted bytes only: OpenSSL reads no further than the record it decrypts (no read-ahead),
+  // so a whole record still waits in the socket, and the part of one that OpenSSL buffered
+  // (SSL_has_pending would count it) cannot be read before the rest arrives.
+  return tls_ && SSL_pending(tls_->ssl) > 0;
 }
 
 void transport::close() noexcept {
   if (tls_ && tls_->established) {
-    ERR_clear_error();
+    clear_errors();
     SSL_shutdown(tls_->ssl);  // one non-blocking attempt; the peer may already be gone
   }
   boost::system::error_code ignored;  // the connection is going away; its errors change nothing
