@@ -108,9 +108,8 @@ transport::wait_type transport::handshake_wait() const noexcept {
   return tls_ ? tls_->handshake_wait : boost::asio::socket_base::wait_read;
 }
 
-std::size_t transport::read_some(boost::asio::mutable_buffer buffer,
-                                 boost::system::error_code& ec) {
-  if (!tls_) return socket_.read_some(buffer, ec);
+std::size_t transport::tls_read_some(boost::asio::mutable_buffer buffer,
+                                     boost::system::error_code& ec) {
   ec.clear();
   clear_errors();
   std::size_t read = 0;
@@ -120,9 +119,8 @@ std::size_t transport::read_some(boost::asio::mutable_buffer buffer,
   return 0;
 }
 
-std::size_t transport::write_some(std::span<const boost::asio::const_buffer> pieces,
-                                  boost::system::error_code& ec) {
-  if (!tls_) return socket_.write_some(pieces, ec);
+std::size_t transport::tls_write_some(std::span<const boost::asio::const_buffer> pieces,
+                                      boost::system::error_code& ec) {
   ec.clear();
   auto& tls = *tls_;
   const char* data = nullptr;
@@ -162,19 +160,19 @@ std::size_t transport::write_some(std::span<const boost::asio::const_buffer> pie
   return 0;
 }
 
-transport::wait_type transport::read_wait() const noexcept {
-  return tls_ ? tls_->read_wait : boost::asio::socket_base::wait_read;
+transport::wait_type transport::tls_read_wait() const noexcept {
+  return tls_->read_wait;
 }
 
-transport::wait_type transport::write_wait() const noexcept {
-  return tls_ ? tls_->write_wait : boost::asio::socket_base::wait_write;
+transport::wait_type transport::tls_write_wait() const noexcept {
+  return tls_->write_wait;
 }
 
-bool transport::buffered_input() const noexcept {
+bool transport::tls_buffered_input() const noexcept {
   // Decrypted bytes only: OpenSSL reads no further than the record it decrypts (no read-ahead),
   // so a whole record still waits in the socket, and the part of one that OpenSSL buffered
   // (SSL_has_pending would count it) cannot be read before the rest arrives.
-  return tls_ && SSL_pending(tls_->ssl) > 0;
+  return SSL_pending(tls_->ssl) > 0;
 }
 
 void transport::close() noexcept {

@@ -45,14 +45,23 @@ class transport {
   bool handshake(boost::system::error_code& ec);
   wait_type handshake_wait() const noexcept;
 
-  // Non-blocking. would_block: nothing moved; retry after read_wait() / write_wait().
-  std::size_t read_some(boost::asio::mutable_buffer buffer, boost::system::error_code& ec);
+  // Non-blocking. would_block: nothing moved; retry after read_wait() / write_wait(). Plain TCP
+  // stays inline: these run for every request.
+  std::size_t read_some(boost::asio::mutable_buffer buffer, boost::system::error_code& ec) {
+    return tls_ ? tls_read_some(buffer, ec) : socket_.read_some(buffer, ec);
+  }
   std::size_t write_some(std::span<const boost::asio::const_buffer> pieces,
-                         boost::system::error_code& ec);
-  wait_type read_wait() const noexcept;
-  wait_type write_wait() const noexcept;
+                         boost::system::error_code& ec) {
+    return tls_ ? tls_write_some(pieces, ec) : socket_.write_some(pieces, ec);
+  }
+  wait_type read_wait() const noexcept {
+    return tls_ ? tls_read_wait() : boost::asio::socket_base::wait_read;
+  }
+  wait_type write_wait() const noexcept {
+    return tls_ ? tls_write_wait() : boost::asio::socket_base::wait_write;
+  }
   // Received bytes held in user space (TLS), which no readiness event will announce.
-  bool buffered_input() const noexcept;
+  bool buffered_input() const noexcept { return tls_ && tls_buffered_input(); }
 
   // Ends the connection: a TLS close_notify if it can go out at once, then shutdown and close.
   void close() noexcept;
@@ -61,6 +70,13 @@ class transport {
 
  private:
   struct tls_state;
+
+  std::size_t tls_read_some(boost::asio::mutable_buffer buffer, boost::system::error_code& ec);
+  std::size_t tls_write_some(std::span<const boost::asio::const_buffer> pieces,
+                             boost::system::error_code& ec);
+  wait_type tls_read_wait() const noexcept;
+  wait_type tls_write_wait() const noexcept;
+  bool tls_buffered_input() const noexcept;
 
   boost::asio::ip::tcp::socket socket_;
   std::unique_ptr<tls_state> tls_;
