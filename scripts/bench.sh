@@ -317,30 +317,38 @@ interleave() {
   shift 2
   pair_a=()
   pair_b=()
-  local r out
+  local r out args=("$@")
   echo "  $name: $* ($rounds rounds)" >&2
   run_baseline() {
     out="$results/$name.baseline.$r.json"
-    generate "$mode" --raw --port "$baseline_port" --server-pid "$baseline_pid" --json "$@" >"$out"
+    generate "$mode" --raw --port "$baseline_port" --server-pid "$baseline_pid" --json \
+      "${args[@]}" >"$out"
     require_alive asio_echo "$baseline_pid"
     pair_b+=("$out")
   }
   run_asyncsvr() {
     out="$results/$name.asyncsvr.$r.json"
-    generate "$mode" --port "$asyncsvr_port" --server-pid "$asyncsvr_pid" --json "$@" >"$out"
+    generate "$mode" --port "$asyncsvr_port" --server-pid "$asyncsvr_pid" --json "${args[@]}" \
+      >"$out"
     require_alive asyncsvr "$asyncsvr_pid"
     pair_a+=("$out")
   }
+  alternate run_baseline run_asyncsvr
+  check_runs "$name" "${pair_a[@]}" "${pair_b[@]}"
+}
+
+# alternate FIRST SECOND: each round (the caller's $r) runs FIRST then SECOND in odd rounds and
+# SECOND then FIRST in even ones, so that a machine drifting during the run weighs on both alike.
+alternate() {
   for r in $(seq 1 "$rounds"); do
     if [ $((r % 2)) = 1 ]; then
-      run_baseline "$@"
-      run_asyncsvr "$@"
+      "$1"
+      "$2"
     else
-      run_asyncsvr "$@"
-      run_baseline "$@"
+      "$2"
+      "$1"
     fi
   done
-  check_runs "$name" "${pair_a[@]}" "${pair_b[@]}"
 }
 
 throughput_pair() {

@@ -49,15 +49,7 @@ run_status_scenario() {
     status_run quiet
     without+=("$out")
   }
-  for r in $(seq 1 "$rounds"); do
-    if [ $((r % 2)) = 1 ]; then
-      without_poller
-      with_poller
-    else
-      with_poller
-      without_poller
-    fi
-  done
+  alternate without_poller with_poller
   kill "$holder" 2>/dev/null || true
   wait "$holder" 2>/dev/null || true
   stop_server "$pid"

@@ -26,16 +26,10 @@ run_tls_scenarios() {
         --warmup "$warmup" "${@:3}" "${args[@]}" >"$out"
       require_alive asyncsvr-tls "$pid"
     }
+    run_plain() { run_over "$port" plain && pair_b+=("$out"); }
+    run_tls() { run_over "$tls_port" tls --tls && pair_a+=("$out"); }
     local args=("$@")
-    for r in $(seq 1 "$rounds"); do
-      if [ $((r % 2)) = 1 ]; then
-        run_over "$port" plain && pair_b+=("$out")
-        run_over "$tls_port" tls --tls && pair_a+=("$out")
-      else
-        run_over "$tls_port" tls --tls && pair_a+=("$out")
-        run_over "$port" plain && pair_b+=("$out")
-      fi
-    done
+    alternate run_plain run_tls
     check_runs "tls-$name" "${pair_a[@]}" "${pair_b[@]}"
   }
 
