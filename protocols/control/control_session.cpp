@@ -63,7 +63,7 @@ void control_session::get_clients(const net::request& r) {
     item.append(endpoint_text(c.info->remote)).push_back('\t');
     item.append(context().protocols.name(c.flag)).push_back('\t');
     item.append(c.user).push_back('\t');
-    item.append(codec::format_time(c.info->connected_at)).push_back('\t');
+    item.append(codec::format_time(context().to_system(c.info->connected_steady))).push_back('\t');
     item.append(codec::format_time(context().to_system(c.last_activity))).push_back('\t');
     item.append(std::to_string(c.info->id));
     if (!add_listed(reply, "Item", item)) break;

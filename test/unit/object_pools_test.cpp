@@ -20,7 +20,6 @@
 
 #include "asyncsvr/memory/buffer_pool.hpp"
 #include "asyncsvr/net/send_queue.hpp"
-#include "asyncsvr/net/strand_pool.hpp"
 
 using asyncsvr::memory::object_pools;
 using asyncsvr::memory::pool_allocator;
@@ -122,38 +121,6 @@ BOOST_AUTO_TEST_CASE(threads_allocating_and_freeing_keep_the_books_straight) {
   BOOST_TEST(overwritten.load() == 0);
   BOOST_TEST(pools.stats().objects == 0u);
   BOOST_TEST(pools.stats().slabs == 1u);
-}
-
-BOOST_AUTO_TEST_SUITE_END()
-
-BOOST_AUTO_TEST_SUITE(strand_pool_tests)
-
-BOOST_AUTO_TEST_CASE(strands_are_made_a_batch_at_a_time) {
-  boost::asio::io_context io;
-  asyncsvr::net::strand_pool pool(io);
-  BOOST_TEST(pool.ready() == 0u);
-  std::vector<asyncsvr::net::strand_type> taken{pool.acquire()};
-  BOOST_TEST(pool.ready() == asyncsvr::net::strand_pool::batch - 1);
-  for (std::size_t i = 1; i < asyncsvr::net::strand_pool::batch; ++i)
-    taken.push_back(pool.acquire());
-  BOOST_TEST(pool.ready() == 0u);
-  taken.push_back(pool.acquire());
-  BOOST_TEST(pool.ready() == asyncsvr::net::strand_pool::batch - 1);
-  // Every strand is a strand of its own.
-  BOOST_TEST((taken[0] != taken[1]));
-}
-
-BOOST_AUTO_TEST_CASE(a_strand_from_the_pool_serialises_handlers) {
-  boost::asio::io_context io;
-  asyncsvr::net::strand_pool pool(io);
-  auto strand = pool.acquire();
-  int order = 0;
-  int seen[3] = {};
-  for (int i = 0; i < 3; ++i)
-    boost::asio::post(strand, [&, i] { seen[i] = ++order; });
-  io.run();
-  BOOST_TEST(seen[0] == 1);
-  BOOST_TEST(seen[2] == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -109,8 +109,6 @@ constexpr std::array scalar_metrics{
                   [](const reading& r) { return r.server.objects.slab_bytes; }},
     scalar_metric{"object_pools.objects", gauge, "Objects living in those slabs",
                   [](const reading& r) { return r.server.objects.objects; }},
-    scalar_metric{"object_pools.ready_strands", gauge, "Strands made and not in use",
-                  [](const reading& r) { return r.server.ready_strands; }},
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 // Storage for the long-lived, per-connection objects (sessions, handshakes) in 64 KiB slabs mapped
-// straight from the operating system, one set of slabs per 64-byte size class.
+// straight from the operating system, one set of slabs per 16-byte size class
+// (fine enough that a session wastes little rounding up: a connection's memory is the figure).
 //
 // Why not malloc: after a burst of connections closes, the freed sessions would sit in malloc's
 // heap between the small objects that outlive them (Asio keeps a reactor record per descriptor
@@ -28,7 +29,7 @@ struct object_pools_stats {
 
 class object_pools {
  public:
-  static constexpr std::size_t granularity = 64;
+  static constexpr std::size_t granularity = 16;
   static constexpr std::size_t largest = 4096;  // larger objects use operator new
   static constexpr std::size_t slab_size = 64 * 1024;
 

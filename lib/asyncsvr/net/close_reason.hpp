@@ -2,12 +2,13 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace asyncsvr::net {
 
 // Why a connection ended; each has a counter in server_metrics and a name in /status.
-enum class close_reason : std::size_t {
+enum class close_reason : std::uint8_t {
   peer_closed,
   io_error,
   bad_flag,

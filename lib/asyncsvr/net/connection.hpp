@@ -19,9 +19,8 @@ struct connection_info {
   std::uint64_t id = 0;
   boost::asio::ip::tcp::endpoint local;
   boost::asio::ip::tcp::endpoint remote;
-  std::chrono::system_clock::time_point connected_at;
-  std::chrono::steady_clock::time_point connected_steady;
-  bool secure = false;  // accepted on the TLS port
+  std::chrono::steady_clock::time_point connected_steady;  // server_context::to_system() for UTC
+  bool secure = false;                                     // accepted on the TLS port
 };
 
 struct connection_snapshot {

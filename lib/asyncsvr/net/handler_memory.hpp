@@ -1,21 +1,20 @@
 #pragma once
-// Room inside a session for the completion handlers it has pending: the wait for data, the timer,
-// and the wait for send space while a write is blocked — the steady state of a download to a
-// reader slower than the disk (the strand's wrapper around a completion reuses the slot its
-// operation just freed). Asio allocates an
-// operation of about 200 bytes for each; taking them from the session object keeps them out of
-// malloc's heap, where thousands of long-lived operations would sit between other objects and
-// keep pages resident after a burst of connections has gone. A request that finds no free slot
-// (a fourth operation at once, which the session never starts) falls back to operator new.
+// Room inside a session for the completion handler every session has pending: the wait for data
+// (an operation of 112 bytes). Taking it from the session object keeps it out of malloc's heap,
+// where thousands of long-lived operations would sit between other objects and keep pages
+// resident after a burst of connections has gone. The other one a session may have, the wait for
+// send space while a write is blocked (the steady state of a download to a reader slower than the
+// disk), is short-lived and comes from Asio's per-thread recycling cache, as does any operation
+// larger than the slot (a change of handler type could cause that), so none allocates per frame.
 //
 // Thread-safety: allocate() and deallocate() may race (the reactor frees an operation on one
 // thread while the session's strand starts another on a different one), so slots are claimed
 // with atomic exchanges.
 
-#include <array>
 #include <atomic>
 #include <cstddef>
-#include <new>
+
+#include <boost/asio/recycling_allocator.hpp>
 
 #include "asyncsvr/memory/resource_allocator.hpp"
 
@@ -23,38 +22,30 @@ namespace asyncsvr::net {
 
 class handler_memory {
  public:
-  static constexpr std::size_t slot_size = 208;
-  static constexpr std::size_t slot_count = 3;
+  static constexpr std::size_t slot_size = 112;
 
   handler_memory() = default;
   handler_memory(const handler_memory&) = delete;
   handler_memory& operator=(const handler_memory&) = delete;
 
   void* allocate(std::size_t size) {
-    if (size <= slot_size) {
-      for (std::size_t i = 0; i < slot_count; ++i) {
-        if (!in_use_[i].exchange(true, std::memory_order_acquire)) return slots_[i].bytes;
-      }
-    }
-    return ::operator new(size);
+    if (size <= slot_size && !in_use_.exchange(true, std::memory_order_acquire)) return slot_;
+    return fallback().allocate(size);
   }
 
-  void deallocate(void* p, std::size_t /*size*/) noexcept {
-    for (std::size_t i = 0; i < slot_count; ++i) {
-      if (p == slots_[i].bytes) {
-        in_use_[i].store(false, std::memory_order_release);
-        return;
-      }
+  void deallocate(void* p, std::size_t size) noexcept {
+    if (p == slot_) {
+      in_use_.store(false, std::memory_order_release);
+      return;
     }
-    ::operator delete(p);
+    fallback().deallocate(static_cast<std::byte*>(p), size);
   }
 
  private:
-  struct slot {
-    alignas(std::max_align_t) std::byte bytes[slot_size];
-  };
-  std::array<slot, slot_count> slots_;
-  std::array<std::atomic<bool>, slot_count> in_use_{};
+  static boost::asio::recycling_allocator<std::byte> fallback() noexcept { return {}; }
+
+  alignas(void*) std::byte slot_[slot_size];  // what Asio's operations need
+  std::atomic<bool> in_use_{false};
 };
 
 // The allocator a completion handler carries to use a session's handler_memory.

@@ -15,7 +15,7 @@ constexpr std::size_t first_read_size = 64 * 1024;
 
 handshake::handshake(server_context& context, transport stream, connection_info info)
     : context_(context),
-      strand_(context.strands.acquire()),
+      strand_(context.io),
       stream_(std::move(stream)),
       timer_(context.io),
       info_(std::move(info)) {}
@@ -42,12 +42,12 @@ void handshake::start() {
 
 void handshake::arm_timer(std::chrono::milliseconds timeout) {
   timer_.expires_after(timeout);
-  timer_.async_wait(strand_handler<&handshake::on_timeout>(strand_, shared_from_this()));
+  timer_.async_wait(strand_handler<&handshake::on_timeout, handshake>(shared_from_this()));
 }
 
 void handshake::wait(transport::wait_type what) {
   stream_.socket().async_wait(what,
-                              strand_handler<&handshake::advance>(strand_, shared_from_this()));
+                              strand_handler<&handshake::advance, handshake>(shared_from_this()));
 }
 
 // TLS: one more step of its handshake; true once it is complete, and the flag byte's deadline

@@ -9,8 +9,6 @@
 #include <chrono>
 #include <memory>
 
-#include <boost/asio/steady_timer.hpp>
-
 #include "asyncsvr/net/connection.hpp"
 #include "asyncsvr/net/server_context.hpp"
 #include "asyncsvr/net/session.hpp"
@@ -30,6 +28,8 @@ class handshake : public connection, public std::enable_shared_from_this<handsha
   void abort() override;
   connection_snapshot snapshot() const override;
 
+  const strand_type& strand() const noexcept { return strand_; }
+
  private:
   void arm_timer(std::chrono::milliseconds timeout);
   void wait(transport::wait_type what);
@@ -41,7 +41,7 @@ class handshake : public connection, public std::enable_shared_from_this<handsha
   server_context& context_;
   strand_type strand_;
   transport stream_;
-  boost::asio::steady_timer timer_;
+  steady_timer timer_;
   const connection_info info_;
   bool done_ = false;  // handed over or closed
   bool handed_over_ = false;

@@ -71,12 +71,12 @@ void listener::accept_next() {
   acceptor_.async_accept(
       context_.io, boost::asio::bind_executor(
                        strand_, [self = shared_from_this()](const boost::system::error_code& ec,
-                                                            boost::asio::ip::tcp::socket socket) {
+                                                            tcp_socket socket) {
                          self->on_accept(ec, std::move(socket));
                        }));
 }
 
-void listener::on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket) {
+void listener::on_accept(const boost::system::error_code& ec, tcp_socket socket) {
   if (stopped_) return;
   if (ec) {
     if (out_of_descriptors(ec)) {
@@ -115,7 +115,6 @@ void listener::on_accept(const boost::system::error_code& ec, boost::asio::ip::t
     return;
   }
   info.id = context_.registry.next_id();
-  info.connected_at = std::chrono::system_clock::now();
   info.connected_steady = std::chrono::steady_clock::now();
   info.secure = tls_ != nullptr;
   ssl_st* tls = nullptr;

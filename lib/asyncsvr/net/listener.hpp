@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "asyncsvr/net/io_types.hpp"
 #include "asyncsvr/net/server_context.hpp"
 #include "asyncsvr/net/tls_context.hpp"
 
@@ -37,14 +38,15 @@ class listener : public std::enable_shared_from_this<listener> {
 
  private:
   void accept_next();
-  void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(const boost::system::error_code& ec, tcp_socket socket);
   void back_off();
   void shed_one_waiting_peer() noexcept;
   void open_spare() noexcept;
 
   server_context& context_;
   const tls_context* tls_;
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  // A strand<> rather than the sessions' kind: its acceptor and timer take it as their executor.
+  boost::asio::strand<io_executor> strand_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
   boost::asio::ip::tcp::endpoint local_;

@@ -38,7 +38,7 @@ char* send_queue::extend(std::size_t size) {
     }
   }
   segment s;
-  s.owned = pool_.acquire(std::max(size, segment_size_));
+  s.owned = pool_.acquire(std::max<std::size_t>(size, segment_size_));
   s.data = s.owned.data();
   s.size = size;
   push(std::move(s));
@@ -81,7 +81,7 @@ void send_queue::append_rest(std::span<const boost::asio::const_buffer> pieces, 
   const std::size_t size = boost::asio::buffer_size(pieces) - skip;
   if (size == 0) return;
   segment s;
-  s.owned = pool_.acquire(std::max(size, segment_size_));
+  s.owned = pool_.acquire(std::max<std::size_t>(size, segment_size_));
   s.data = s.owned.data();
   s.size = size;
   char* out = s.owned.data();

@@ -7,6 +7,7 @@
 // Thread-safety: none; a session touches its queue only on its strand.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -23,7 +24,7 @@ namespace asyncsvr::net {
 class send_queue {
  public:
   // Frames up to segment_size share pooled buffers of that size; larger frames get their own.
-  send_queue(memory::buffer_pool& pool, std::size_t segment_size) noexcept
+  send_queue(memory::buffer_pool& pool, std::uint32_t segment_size) noexcept
       : pool_(pool), segment_size_(segment_size) {}
 
   void append_frame(std::string_view text, std::span<const char> payload, byte_order order);
@@ -61,11 +62,11 @@ class send_queue {
   void push(segment s);
 
   memory::buffer_pool& pool_;
-  std::size_t segment_size_;
   // Usually one or two segments: kept inline so that a session owns no heap memory of its own
   // between messages (an idle session then holds nothing but the object itself).
   boost::container::small_vector<segment, 2> segments_;
-  std::size_t head_ = 0;         // first segment with unsent bytes
+  std::uint32_t segment_size_;
+  std::uint32_t head_ = 0;       // first segment with unsent bytes
   std::size_t head_offset_ = 0;  // bytes of segments_[head_] already sent
   std::size_t bytes_ = 0;
 };

@@ -12,9 +12,10 @@
 #include "asyncsvr/memory/buffer_pool.hpp"
 #include "asyncsvr/memory/object_pools.hpp"
 #include "asyncsvr/net/address_counts.hpp"
+#include "asyncsvr/net/deadline_wheel.hpp"
+#include "asyncsvr/net/io_types.hpp"
 #include "asyncsvr/net/server_metrics.hpp"
 #include "asyncsvr/net/session_registry.hpp"
-#include "asyncsvr/net/strand_pool.hpp"
 
 namespace asyncsvr::auth {
 class login_service;
@@ -32,8 +33,8 @@ struct server_context {
   boost::asio::io_context& io;
   memory::buffer_pool& pool;
   memory::object_pools& objects;  // sessions and handshakes live here
-  strand_pool& strands;
   session_registry& registry;
+  deadline_wheel& deadlines;    // wakes sessions for their timeouts
   address_counts& per_address;  // max_connections_per_ip: a place per live connection
   server_metrics& metrics;
   auth::login_service& logins;

@@ -43,7 +43,6 @@ server_stats collect_stats(const server_context& context, unsigned threads) {
   s.queued_bytes = m.queued_bytes.value();
   s.buffers = context.pool.stats();
   s.objects = context.objects.stats();
-  s.ready_strands = context.strands.ready();
   return s;
 }
 

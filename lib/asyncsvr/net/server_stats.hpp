@@ -50,7 +50,6 @@ struct server_stats {
   std::uint64_t queued_bytes = 0;  // in every send queue now
   memory::buffer_pool_stats buffers;
   memory::object_pools_stats objects;
-  std::uint64_t ready_strands = 0;
 };
 
 server_stats collect_stats(const server_context& context, unsigned threads);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
 
 #include "asyncsvr/codec/frame.hpp"
@@ -70,10 +69,10 @@ close_reason reason_for(codec::result_code code) noexcept {
 
 session::session(server_context& context, strand_type strand, transport stream,
                  connection_info info, std::uint8_t flag)
-    : context_(context),
+    : deadline_wheel::waiter(&session::on_deadline_passed),
+      context_(context),
       strand_(std::move(strand)),
       stream_(std::move(stream)),
-      timer_(context.io),
       info_(std::move(info)),
       flag_(flag),
       decoder_(context.limits),
@@ -81,6 +80,7 @@ session::session(server_context& context, strand_type strand, transport stream,
       last_activity_(clock::now().time_since_epoch().count()) {}
 
 session::~session() {
+  context_.deadlines.cancel(*this);
   context_.registry.remove(info_.id);
   context_.per_address.release(info_.remote.address());
 }
@@ -458,7 +458,7 @@ void session::close(close_reason reason) {
   LOG_DEBUG(info_.id) << "closed: " << name(reason);
   if (reason != close_reason::io_error && reason != close_reason::send_stall) discard_input();
   stream_.close();
-  timer_.cancel();
+  context_.deadlines.cancel(*this);
   queue_.clear();
   publish_queued_bytes();
   // The receive buffer stays until the session is destroyed (moments later, when its last
@@ -522,15 +522,14 @@ void session::update_timer() {
     const auto last =
         clock::time_point(clock::duration(last_activity_.load(std::memory_order_relaxed)));
     next = std::min(next, last + config.idle_timeout);
-    if (login_deadline_) next = std::min(next, *login_deadline_);
+    next = std::min(next, login_deadline_);
   }
   if (!queue_.empty()) next = std::min(next, last_write_progress_ + config.send_stall_timeout);
-  if (close_deadline_) next = std::min(next, *close_deadline_);
+  next = std::min(next, close_deadline_);
   // An earlier wake-up is already due; it will look again then.
   if (next >= timer_expiry_) return;
   timer_expiry_ = next;
-  timer_.expires_at(next);
-  timer_.async_wait(on_strand<&session::on_timer>());
+  context_.deadlines.schedule(*this, next);
 }
 
 bool session::kernel_made_progress() noexcept {
@@ -541,12 +540,21 @@ bool session::kernel_made_progress() noexcept {
   return true;
 }
 
-void session::on_timer(const boost::system::error_code& ec) {
-  if (ec == boost::asio::error::operation_aborted || state_ == state::closed) return;
+void session::on_deadline_passed(deadline_wheel::waiter& e) noexcept {
+  auto& s = static_cast<session&>(e);
+  // The wheel may get here while the session is being destroyed (it waits for the wheel's
+  // mutex to leave it); then there is no one left to wake.
+  if (auto self = s.weak_from_this().lock()) {
+    boost::asio::post(s.strand_, [self = std::move(self)] { self->on_timer(); });
+  }
+}
+
+void session::on_timer() {
+  if (state_ == state::closed) return;
   timer_expiry_ = clock::time_point::max();
   const auto now = clock::now();
   const auto& config = context_.config;
-  if (close_deadline_ && now >= *close_deadline_) {
+  if (now >= close_deadline_) {
     close(close_reason_);
     return;
   }
@@ -559,7 +567,7 @@ void session::on_timer(const boost::system::error_code& ec) {
   if (state_ == state::open) {
     const auto last =
         clock::time_point(clock::duration(last_activity_.load(std::memory_order_relaxed)));
-    if (login_deadline_ && now >= *login_deadline_) {
+    if (now >= login_deadline_) {
       disconnect(codec::result_code::login_timeout, "");
     } else if (now - last >= config.idle_timeout) {
       disconnect(codec::result_code::idle_timeout, "");

@@ -8,9 +8,9 @@
 // The session waits for readability and only then takes a receive buffer from the pool, which it
 // gives back whenever no partial frame is buffered, so an idle session holds no receive buffer.
 // Writes are attempted at once without blocking; only what the socket does not take waits for
-// writability. One timer serves every deadline of PROTOCOL.md §2.2 and §2.3 (login, idle, send
-// stall, close linger): it is armed for the earliest and re-checks when it fires, so traffic
-// never touches it.
+// writability. One wake-up from the server's deadline_wheel serves every deadline of PROTOCOL.md
+// §2.2 and §2.3 (login, idle, send stall, close linger): it is set for the earliest and re-checks
+// when it comes, so traffic never touches it.
 //
 // Every handler runs on the session's strand; pending operations hold a shared_ptr, so the
 // session lives exactly as long as it has work. close() runs once, from whichever path gets
@@ -27,11 +27,8 @@
 #include <string>
 #include <string_view>
 
-#include <boost/asio/bind_allocator.hpp>
-#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "asyncsvr/auth/user_store.hpp"
@@ -41,6 +38,7 @@
 #include "asyncsvr/memory/buffer_pool.hpp"
 #include "asyncsvr/net/close_reason.hpp"
 #include "asyncsvr/net/connection.hpp"
+#include "asyncsvr/net/deadline_wheel.hpp"
 #include "asyncsvr/net/handler_memory.hpp"
 #include "asyncsvr/net/send_queue.hpp"
 #include "asyncsvr/net/server_context.hpp"
@@ -51,7 +49,9 @@ namespace asyncsvr::net {
 
 using clock = std::chrono::steady_clock;
 
-class session : public connection, public std::enable_shared_from_this<session> {
+class session : public connection,
+                private deadline_wheel::waiter,
+                public std::enable_shared_from_this<session> {
  public:
   session(server_context& context, strand_type strand, transport stream, connection_info info,
           std::uint8_t flag);
@@ -115,7 +115,7 @@ class session : public connection, public std::enable_shared_from_this<session> 
   void set_account(std::shared_ptr<const auth::user_account> account) noexcept;
   const std::shared_ptr<const auth::user_account>& account() const noexcept { return account_; }
   // The login deadline runs from the flag byte until the first successful Login (§2.2).
-  void clear_login_deadline() noexcept { login_deadline_.reset(); }
+  void clear_login_deadline() noexcept { login_deadline_ = clock::time_point::max(); }
 
   server_context& context() const noexcept { return context_; }
   const connection_info& info() const noexcept { return info_; }
@@ -166,12 +166,21 @@ class session : public connection, public std::enable_shared_from_this<session> 
   void on_io_error(const boost::system::error_code& ec, std::string_view what);
 
   void update_timer();
-  void on_timer(const boost::system::error_code& ec);
-  // A completion handler that keeps the session alive and runs `Handler` on the strand.
+  static void on_deadline_passed(deadline_wheel::waiter& e) noexcept;
+  void on_timer();
+  // A completion handler that keeps the session alive and runs `Handler` on the strand, its
+  // operation placed in the session's handler_memory.
   template <void (session::*Handler)(const boost::system::error_code&)>
-  auto on_strand() {
-    return boost::asio::bind_allocator(handler_allocator<void>(handler_memory_),
-                                       strand_handler<Handler>(strand_, shared_from_this()));
+  struct pending_wait : strand_handler<Handler, session> {
+    using strand_handler<Handler, session>::strand_handler;
+    using allocator_type = handler_allocator<void>;
+    allocator_type get_allocator() const noexcept {
+      return allocator_type(this->self().handler_memory_);
+    }
+  };
+  template <void (session::*Handler)(const boost::system::error_code&)>
+  pending_wait<Handler> on_strand() {
+    return pending_wait<Handler>(shared_from_this());
   }
   bool kernel_made_progress() noexcept;
   void touch(clock::time_point now) noexcept;
@@ -180,7 +189,6 @@ class session : public connection, public std::enable_shared_from_this<session> 
   handler_memory handler_memory_;  // before the objects whose pending operations use it
   strand_type strand_;
   transport stream_;
-  boost::asio::steady_timer timer_;
   const connection_info info_;
   const std::uint8_t flag_;
   const codec::frame_decoder decoder_;
@@ -196,18 +204,18 @@ class session : public connection, public std::enable_shared_from_this<session> 
   bool read_waiting_ = false;
   bool write_waiting_ = false;
   bool backpressured_ = false;
+  mutable std::atomic_flag account_lock_;  // guards account_ (see set_account)
   unsigned suspended_ = 0;
 
   clock::time_point timer_expiry_ = clock::time_point::max();
-  std::optional<clock::time_point> login_deadline_;
-  std::optional<clock::time_point> close_deadline_;
+  clock::time_point login_deadline_ = clock::time_point::max();  // max(): none
+  clock::time_point close_deadline_ = clock::time_point::max();
   clock::time_point last_write_progress_;
   std::size_t kernel_unsent_ = 0;  // kernel send queue when last looked at (stall rule)
   std::uint64_t bytes_written_ = 0;
   std::atomic<clock::rep> last_activity_;  // read by snapshot() on other threads
   std::atomic<std::uint64_t> queued_bytes_shared_{0};
 
-  mutable std::atomic_flag account_lock_;
   std::shared_ptr<const auth::user_account> account_;
 };
 

@@ -73,9 +73,9 @@ struct transport::tls_state {
   std::size_t retry_size = 0;
 };
 
-transport::transport(boost::asio::ip::tcp::socket socket) noexcept : socket_(std::move(socket)) {}
+transport::transport(tcp_socket socket) noexcept : socket_(std::move(socket)) {}
 
-transport::transport(boost::asio::ip::tcp::socket socket, SSL* ssl)
+transport::transport(tcp_socket socket, SSL* ssl)
     : socket_(std::move(socket)), tls_(std::make_unique<tls_state>(ssl)) {
   if (SSL_set_fd(ssl, static_cast<int>(socket_.native_handle())) != 1) {
     throw boost::system::system_error(boost::asio::ssl::error::stream_truncated, "SSL_set_fd");
@@ -181,7 +181,7 @@ void transport::close() noexcept {
     SSL_shutdown(tls_->ssl);  // one non-blocking attempt; the peer may already be gone
   }
   boost::system::error_code ignored;  // the connection is going away; its errors change nothing
-  socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.shutdown(boost::asio::socket_base::shutdown_both, ignored);
   socket_.close(ignored);
 }
 

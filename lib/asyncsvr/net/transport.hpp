@@ -19,8 +19,9 @@
 #include <span>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
+
+#include "asyncsvr/net/io_types.hpp"
 
 struct ssl_st;
 
@@ -30,9 +31,9 @@ class transport {
  public:
   using wait_type = boost::asio::socket_base::wait_type;
 
-  explicit transport(boost::asio::ip::tcp::socket socket) noexcept;
+  explicit transport(tcp_socket socket) noexcept;
   // TLS, server side: `ssl` is a fresh connection object that this transport owns from now on.
-  transport(boost::asio::ip::tcp::socket socket, ssl_st* ssl);
+  transport(tcp_socket socket, ssl_st* ssl);
   transport(transport&&) noexcept;
   transport& operator=(transport&&) noexcept;
   ~transport();
@@ -66,7 +67,7 @@ class transport {
   // Ends the connection: a TLS close_notify if it can go out at once, then shutdown and close.
   void close() noexcept;
 
-  boost::asio::ip::tcp::socket& socket() noexcept { return socket_; }
+  tcp_socket& socket() noexcept { return socket_; }
 
  private:
   struct tls_state;
@@ -78,7 +79,7 @@ class transport {
   wait_type tls_write_wait() const noexcept;
   bool tls_buffered_input() const noexcept;
 
-  boost::asio::ip::tcp::socket socket_;
+  tcp_socket socket_;
   std::unique_ptr<tls_state> tls_;
 };
 

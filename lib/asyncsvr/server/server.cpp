@@ -63,7 +63,7 @@ struct server::impl {
         pool(threads.size(), config.buffer_pool_cache_limit),
         logins(std::move(users), config.auth_threads, backoff_of(config)),
         files(config),
-        context{config,      threads.context(), pool,   objects, strands,   registry,
+        context{config,      threads.context(), pool,   objects, registry,  deadlines,
                 per_address, metrics,           logins, files,   protocols, limits_of(config)},
         control(boost::asio::make_strand(threads.context())),
         housekeeping(control),
@@ -84,9 +84,9 @@ struct server::impl {
   memory::object_pools objects;
   net::address_counts per_address;
   net::io_pool threads;
-  net::strand_pool strands{threads.context()};
   memory::buffer_pool pool;
   net::session_registry registry;
+  net::deadline_wheel deadlines{threads.context()};
   net::server_metrics metrics;
   auth::login_service logins;
   files::file_store files;
