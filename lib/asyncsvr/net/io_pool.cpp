@@ -10,10 +10,18 @@ unsigned resolve_threads(unsigned requested) {
   const unsigned hardware = std::thread::hardware_concurrency();
   return hardware == 0 ? 1 : hardware;
 }
+
+// With one I/O thread every socket operation happens on that thread: other threads (file
+// workers, password checks) only post to strands. Asio's reactor then needs no lock around each
+// descriptor's operations (two lock/unlock pairs per request saved); the scheduler and the
+// reactor's registrations stay locked for those posts. Several threads keep all locking.
+int concurrency_hint(unsigned threads) {
+  return threads == 1 ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO : static_cast<int>(threads);
+}
 }  // namespace
 
 io_pool::io_pool(unsigned threads)
-    : threads_count_(resolve_threads(threads)), io_(static_cast<int>(threads_count_)) {}
+    : threads_count_(resolve_threads(threads)), io_(concurrency_hint(threads_count_)) {}
 
 io_pool::~io_pool() {
   stop(true);

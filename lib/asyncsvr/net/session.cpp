@@ -139,15 +139,32 @@ void session::on_readable(const boost::system::error_code& ec) {
     on_io_error(ec, "wait for data");
     return;
   }
-  read_and_process();
+  const bool active = read_and_process();
   flush();
-  wait_readable();
+  if (active) {
+    read_again_soon();
+  } else {
+    wait_readable();
+  }
 }
 
-void session::read_and_process() {
+// A peer that just sent something is likely to send again soon: at depth 1 its next request
+// follows our reply. Trying the read again once the sessions that are ready now have been served
+// (a post to the back of the queue), as Asio's async_read_some does, then mostly finds it there
+// and costs one recv. Waiting for readiness instead costs an epoll_ctl each time, because Asio's
+// async_wait re-arms the descriptor, and a trip through epoll_wait. A try that finds nothing
+// falls back to the wait, which gives the receive buffer back.
+void session::read_again_soon() {
+  if (read_waiting_ || !may_read()) return;
+  read_waiting_ = true;  // the receive buffer stays for the try; wait_readable() lets it go
+  boost::asio::post(strand_, [self = shared_from_this()] { self->on_readable({}); });
+}
+
+bool session::read_and_process() {
   // A read that fills the buffer leaves more in the socket (a stream of large frames, an upload):
   // read on rather than wait for the next readiness event, a few times, so that one busy peer
   // does not keep this thread from the other sessions it serves.
+  bool active = false;
   for (int reads = 0; reads < max_reads_per_wakeup && may_read(); ++reads) {
     if (!rx_) {
       rx_ = context_.pool.acquire(receive_buffer_size);
@@ -156,26 +173,28 @@ void session::read_and_process() {
     const std::size_t room = rx_.capacity() - rx_end_;
     boost::system::error_code ec;
     const std::size_t n = stream_.read_some(boost::asio::buffer(rx_.data() + rx_end_, room), ec);
-    if (ec == boost::asio::error::would_block) return;
+    if (ec == boost::asio::error::would_block) return active;
     if (ec) {
       if (ec == boost::asio::error::eof) {
         // §2.3: the peer is done sending; finish writing what is queued, then close.
         begin_closing(close_reason::peer_closed, false);  // the caller's flush() closes
-        return;
+        return false;
       }
       on_io_error(ec, "read");
-      return;
+      return false;
     }
+    active = true;
     context_.metrics.bytes_in.add(n);
     if (state_ == state::closing) {
       rx_begin_ = rx_end_ = 0;  // after a final notice, input is read and discarded (§2.3)
-      return;
+      return active;
     }
     rx_end_ += n;
     process_frames();
     // Plain TCP gave all it had; TLS gives one record per read and is read on until it blocks.
-    if (n < room && !stream_.secure()) return;
+    if (n < room && !stream_.secure()) return active;
   }
+  return active;
 }
 
 void session::process_frames() {

@@ -143,8 +143,10 @@ class session : public connection,
 
   void process_frames();
   void handle_frame(const codec::frame& frame);
-  void read_and_process();
+  // Returns whether it read anything.
+  bool read_and_process();
   void wait_readable();
+  void read_again_soon();
   void on_readable(const boost::system::error_code& ec);
   bool may_read() const noexcept;
 
