@@ -479,7 +479,36 @@ BOOST_AUTO_TEST_CASE(handed_over_buffers_are_queued_without_a_copy) {
   BOOST_TEST(flatten(buffers) == expected);
   BOOST_TEST(pool.stats().in_use_buffers == 3u);
   queue.consume(expected.size());
+  // The last buffer, a segment's size, stays for the next replies until the session idles.
+  BOOST_TEST(pool.stats().in_use_buffers == 1u);
+  queue.release_spare();
   BOOST_TEST(pool.stats().in_use_buffers == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_drained_queue_writes_its_next_frames_into_the_same_buffer) {
+  buffer_pool pool(0, no_limit);
+  send_queue queue(pool, 4 * kib);
+  queue.append_frame(reply_text, {}, byte_order::big);
+  const void* first = queue.gather()[0].data();
+  queue.consume(queue.bytes());
+  BOOST_TEST(queue.empty());
+  BOOST_TEST(pool.stats().in_use_buffers == 1u);
+
+  const std::string payload = "payload";
+  queue.append_frame(reply_text, payload, byte_order::big);
+  const auto buffers = queue.gather();
+  BOOST_TEST_REQUIRE(buffers.size() == 1u);
+  BOOST_TEST(buffers[0].data() == first);
+  BOOST_TEST(flatten(buffers) == frame_bytes(reply_text, payload, byte_order::big));
+  BOOST_TEST(pool.stats().in_use_buffers == 1u);
+
+  // Not while something is queued; once drained, the buffer goes back.
+  queue.release_spare();
+  BOOST_TEST(pool.stats().in_use_buffers == 1u);
+  queue.consume(queue.bytes());
+  queue.release_spare();
+  BOOST_TEST(pool.stats().in_use_buffers == 0u);
+  BOOST_TEST(queue.empty());
 }
 
 // The session's writer in miniature: frames keep arriving while earlier bytes are written a few

@@ -46,6 +46,8 @@ class send_queue {
   // Drops the first n bytes (they were written); frees segments that are done.
   void consume(std::size_t n) noexcept;
   void clear() noexcept;
+  // Gives back the buffer an empty queue keeps for the next replies (an idle session holds none).
+  void release_spare() noexcept;
 
  private:
   struct segment {
@@ -60,6 +62,7 @@ class send_queue {
 
   static constexpr std::size_t spilled_capacity = 32;
   void push(segment s);
+  void keep_spare() noexcept;
 
   memory::buffer_pool& pool_;
   // Usually one or two segments: kept inline so that a session owns no heap memory of its own

@@ -124,6 +124,7 @@ bool session::may_read() const noexcept {
 void session::wait_readable() {
   if (read_waiting_ || !may_read()) return;
   if (rx_ && rx_begin_ == rx_end_) rx_ = memory::buffer();  // idle sessions hold no buffer
+  queue_.release_spare();
   read_waiting_ = true;
   if (stream_.buffered_input()) {  // TLS: bytes already here, which no readiness would announce
     boost::asio::post(strand_, [self = shared_from_this()] { self->on_readable({}); });
@@ -134,6 +135,7 @@ void session::wait_readable() {
 
 void session::on_readable(const boost::system::error_code& ec) {
   read_waiting_ = false;
+  read_retry_posted_ = false;
   if (state_ == state::closed) return;
   if (ec) {
     on_io_error(ec, "wait for data");
@@ -157,6 +159,7 @@ void session::on_readable(const boost::system::error_code& ec) {
 void session::read_again_soon() {
   if (read_waiting_ || !may_read()) return;
   read_waiting_ = true;  // the receive buffer stays for the try; wait_readable() lets it go
+  read_retry_posted_ = true;
   boost::asio::post(strand_, [self = shared_from_this()] { self->on_readable({}); });
 }
 
@@ -404,6 +407,9 @@ void session::flush() {
   }
   if (queue_.empty()) {
     if (state_ == state::closing) close(close_reason_);
+    // A reply sent while the session waits for readability (one finished on another thread):
+    // the session is idle again and keeps no send buffer either.
+    if (read_waiting_ && !read_retry_posted_) queue_.release_spare();
     return;
   }
   write_waiting_ = true;

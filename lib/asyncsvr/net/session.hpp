@@ -204,6 +204,7 @@ class session : public connection,
   close_reason close_reason_ = close_reason::peer_closed;
   bool keep_reading_while_closing_ = false;
   bool read_waiting_ = false;
+  bool read_retry_posted_ = false;  // read_waiting_ for a retry, not for readiness
   bool write_waiting_ = false;
   bool backpressured_ = false;
   mutable std::atomic_flag account_lock_;  // guards account_ (see set_account)

@@ -53,7 +53,11 @@ class transport {
   }
   std::size_t write_some(std::span<const boost::asio::const_buffer> pieces,
                          boost::system::error_code& ec) {
-    return tls_ ? tls_write_some(pieces, ec) : socket_.write_some(pieces, ec);
+    if (tls_) return tls_write_some(pieces, ec);
+    // One piece (the usual small reply) goes out with send(2), which the kernel serves with less
+    // work than sendmsg(2) and its message header and vector to copy in.
+    if (pieces.size() == 1) return socket_.write_some(pieces.front(), ec);
+    return socket_.write_some(pieces, ec);
   }
   wait_type read_wait() const noexcept {
     return tls_ ? tls_read_wait() : boost::asio::socket_base::wait_read;
