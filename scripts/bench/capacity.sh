@@ -44,6 +44,14 @@ kernel_delta() {
   done <<<"$grown"
   awk '{ sum += $4 } END { printf "  %-22s %10s %9s %11.0f\n", "sum of the above", "", "", sum }' \
     <<<"$grown"
+  # A proc inode per descriptor, with its dentry and security blob, is what listing /proc/PID/fd
+  # costs (ps-like monitors do; this VM's supervisor does every few seconds): reclaimable, and
+  # not the connections' own.
+  join <(sort "$1") <(sort "$2") | awk -v n="$n" -v sum="$(awk '{ s += $4 } END { print s }' <<<"$grown")" '
+    { size[$1] = $3 }
+    $1 == "proc_inode_cache" { proc = $4 - $2 }
+    END { if (proc > 0) printf "  %-22s %10s %9s %11.0f  (without %d proc inodes and their dentries)\n",
+      "sum, sockets alone", "", "", sum - proc * (size["proc_inode_cache"] + size["dentry"] + size["lsm_inode_cache"]) / n, proc }'
   join <(sort "$1") <(sort "$2") | awk -v n="$n" '
     $1 == "meminfo-Slab" { printf "  %-22s %10s %9s %11.0f  (/proc/meminfo Slab: all caches, with their own overhead)\n", "slab pages", "", "", ($4 - $2) / n }
     $1 == "tcp_mem-pages" { printf "  %-22s %10d %9s %11.0f  (/proc/net/sockstat TCP mem: socket buffers)\n", "tcp_mem pages", $4 - $2, "", ($4 - $2) * 4096 / n }'
@@ -57,14 +65,14 @@ slab_aliases() {
     grep -vx "$1" | sort | paste -sd, -
 }
 
-# kernel_sample_when_held CONNECTIONS FILE: once both ends of the connections exist (TCP sockets
-# in use, from /proc/net/sockstat) and have settled, snapshots the kernel's memory into FILE.
-# Counting the server's descriptors in /proc/PID/fd instead would itself allocate a proc inode
-# and dentry per descriptor. Gives up after 2 minutes.
+# kernel_sample_when_held PORT CONNECTIONS FILE: once the server on PORT has that many established
+# connections and they have settled, snapshots the kernel's memory into FILE. (Counting the
+# server's descriptors in /proc/PID/fd instead would itself allocate a proc inode and a dentry per
+# descriptor.) Gives up after 2 minutes.
 kernel_sample_when_held() {
-  local n="$1" file="$2"
+  local port="$1" n="$2" file="$3"
   for _ in $(seq 1 240); do
-    if [ "$(awk '$1 == "TCP:" { print $3 }' /proc/net/sockstat)" -ge $((2 * n)) ]; then
+    if [ "$(ss -Htn state established "( sport = :$port )" | wc -l)" -ge "$n" ]; then
       sleep "$capacity_settle"
       kernel_snapshot "$file"
       return 0
@@ -75,12 +83,21 @@ kernel_sample_when_held() {
 }
 
 # --- the bursts --------------------------------------------------------------------------------
-# capacity_burst NAME HOLD: holds the idle logged-in connections for HOLD seconds, then (the
-# generator has closed them all) samples the server's RSS once a second for recovery_seconds.
+# capacity_burst NAME HOLD [kernel]: holds the idle logged-in connections for HOLD seconds, then
+# (the generator has closed them all) samples the server's RSS once a second for
+# recovery_seconds. With "kernel", also snapshots the kernel's memory before the burst and while
+# the connections are held, into NAME-kernel-before.txt and NAME-kernel-held.txt.
 capacity_burst() {
-  local name="$1" hold="$2" t
+  local name="$1" hold="$2" t sampler=""
   local out="$results/$name.json" samples="$results/$name-rss.txt"
   wait_for_quiet
+  if [ "${3:-}" = kernel ]; then
+    kernel_snapshot "$results/$name-kernel-before.txt"
+    kernel_sample_when_held "$asyncsvr_port" "$capacity_connections" \
+      "$results/$name-kernel-held.txt" &
+    sampler=$!
+    started_pids+=("$sampler")
+  fi
   echo "  $name: $capacity_connections idle logged-in Control connections from" \
     "$capacity_processes processes, hold ${hold}s, heartbeat ${capacity_heartbeat}s" >&2
   timeout --kill-after=5 $((hold + 240)) nice -n "$bench_nice" taskset -c "$generator_cpu" \
@@ -90,6 +107,9 @@ capacity_burst() {
     --user bench --password bench --json >"$out"
   require_alive asyncsvr "$asyncsvr_pid"
   check_runs "$name" "$out"
+  if [ -n "$sampler" ] && ! wait "$sampler"; then
+    note "WARNING: $name: the connections never all existed at once; no kernel figures"
+  fi
   echo "# seconds-after-close VmRSS-bytes RssAnon-bytes" >"$samples"
   for t in $(seq 1 "$recovery_seconds"); do
     sleep 1
@@ -150,14 +170,7 @@ run_capacity() {
   stop_server "$baseline_pid"
   start_asyncsvr
 
-  local sampler kernel_before="$results/capacity-kernel-before.txt"
-  local kernel_held="$results/capacity-kernel-held.txt"
-  kernel_snapshot "$kernel_before"
-  kernel_sample_when_held "$capacity_connections" "$kernel_held" &
-  sampler=$!
-  started_pids+=("$sampler")
-  capacity_burst capacity "$capacity_hold"
-  wait "$sampler" || note "WARNING: capacity: the server never held all connections; no kernel figures"
+  capacity_burst capacity "$capacity_hold" kernel
 
   local out="$results/capacity.json" established closed label
   established="$(jq .established "$out")"
@@ -178,8 +191,9 @@ run_capacity() {
     "samples from $capacity_processes processes; generator CPU" \
     "$(jq '.idle_client_cpu_percent * 10 | round / 10' "$out") %, everything else" \
     "$(jq '.idle_other_cpu_percent * 10 | round / 10' "$out") %"
-  if [ -s "$kernel_held" ]; then
-    kernel_delta "$kernel_before" "$kernel_held" "$established" | tee "$results/capacity-kernel.txt" >&2
+  if [ -s "$results/capacity-kernel-held.txt" ]; then
+    kernel_delta "$results/capacity-kernel-before.txt" "$results/capacity-kernel-held.txt" \
+      "$established" | tee "$results/capacity-kernel.txt" >&2
   fi
   recovery_row "RSS ${recovery_seconds}s after closing" capacity
 
