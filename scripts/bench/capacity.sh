@@ -52,6 +52,9 @@ kernel_delta() {
     $1 == "proc_inode_cache" { proc = $4 - $2 }
     END { if (proc > 0) printf "  %-22s %10s %9s %11.0f  (without %d proc inodes and their dentries)\n",
       "sum, sockets alone", "", "", sum - proc * (size["proc_inode_cache"] + size["dentry"] + size["lsm_inode_cache"]) / n, proc }'
+  join <(sort "$1") <(sort "$2") | awk -v n="$n" '$1 == "TCP" && (($4 - $2) / n < 1.9 || ($4 - $2) / n > 2.1) {
+    printf "  WARNING: %.2f TCP sockets per connection, not 2: other processes opened or closed" \
+      " sockets meanwhile; these figures are not the connections'"'"' alone\n", ($4 - $2) / n }'
   join <(sort "$1") <(sort "$2") | awk -v n="$n" '
     $1 == "meminfo-Slab" { printf "  %-22s %10s %9s %11.0f  (/proc/meminfo Slab: all caches, with their own overhead)\n", "slab pages", "", "", ($4 - $2) / n }
     $1 == "tcp_mem-pages" { printf "  %-22s %10d %9s %11.0f  (/proc/net/sockstat TCP mem: socket buffers)\n", "tcp_mem pages", $4 - $2, "", ($4 - $2) * 4096 / n }'
