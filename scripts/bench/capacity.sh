@@ -163,7 +163,8 @@ run_capacity() {
   ulimit -n "$hard_limit"
   if [ $((capacity_connections + 64)) -gt "$hard_limit" ]; then
     echo "bench.sh: CAPACITY_CONNECTIONS=$capacity_connections needs more descriptors than" \
-      "one process may open here ($hard_limit)" >&2
+      "one process may open here ($hard_limit); lower it or raise the hard limit" \
+      "(docs/BENCHMARKS.md, Scaling on a real host)" >&2
     exit 1
   fi
   # A fresh server, so that "before" is not inflated by buffers cached during the throughput runs
