@@ -31,7 +31,8 @@ Usage: scripts/bench.sh [--quick] [--rounds R] [--only SECTIONS] [--help]
 
 Environment: BUILD_DIR (default build), SERVER_CPU (default 0), GENERATOR_CPU (default 1),
 DURATION / WARMUP (seconds per throughput run; default 2/1 with --quick, 5/2 otherwise),
-CAPACITY_CONNECTIONS (default 10000), STATUS_CONNECTIONS (idle connections held while /status is
+CAPACITY_CONNECTIONS (default 19000) and CAPACITY_PROCESSES (generator processes holding them;
+default 2), STATUS_CONNECTIONS (idle connections held while /status is
 polled; default 10000), FILE_SIZE_MIB (size of the file transferred; default 1024),
 QUIET_WAIT (longest wait in seconds before each run for
 other processes to use less than 10 % of a CPU; default 30), BENCH_NICE (niceness of the servers
@@ -78,10 +79,6 @@ else
   duration="${DURATION:-5}"
   warmup="${WARMUP:-2}"
 fi
-capacity_connections="${CAPACITY_CONNECTIONS:-10000}"
-capacity_hold=20
-capacity_heartbeat=30
-recovery_seconds=10
 disturbance_percent=10  # other processes' CPU (% of one core) above which a run is flagged
 quiet_wait="${QUIET_WAIT:-30}"  # seconds a run may wait for the machine to be quiet first
 # Hard bound on any single generator run: warm-up + duration + connection set-up + slack.
@@ -444,81 +441,10 @@ accept_pair() {
   generator_note "accept (8 loops)"
 }
 
-# --- capacity and RSS recovery -----------------------------------------------------------------
-# capacity_burst NAME HOLD: holds the idle logged-in connections for HOLD seconds, then (the
-# generator has closed them all) samples the server's RSS once a second for recovery_seconds.
-capacity_burst() {
-  local name="$1" hold="$2" t
-  local out="$results/$name.json" samples="$results/$name-rss.txt"
-  wait_for_quiet
-  echo "  $name: $capacity_connections idle logged-in Control connections, hold ${hold}s," \
-    "heartbeat ${capacity_heartbeat}s" >&2
-  timeout --kill-after=5 $((hold + 240)) nice -n "$bench_nice" \
-    taskset -c "$generator_cpu" "$generator" capacity --port "$asyncsvr_port" --server-pid "$asyncsvr_pid" \
-    --connections "$capacity_connections" --hold "$hold" \
-    --heartbeat "$capacity_heartbeat" --sources 127.0.0.2-127.0.0.254 \
-    --user bench --password bench --json >"$out"
-  require_alive asyncsvr "$asyncsvr_pid"
-  check_runs "$name" "$out"
-  echo "# seconds-after-close VmRSS-bytes" >"$samples"
-  for t in $(seq 1 "$recovery_seconds"); do
-    sleep 1
-    echo "$t $(awk '/^VmRSS:/ { print $2 * 1024 }' "/proc/$asyncsvr_pid/status")" >>"$samples"
-  done
-  require_alive asyncsvr "$asyncsvr_pid"
-}
-
-# recovery_row LABEL NAME: RSS at the end of the window against the RSS before the burst; PASS
-# when some sample inside the window is within 20 % of it.
-recovery_row() {
-  local label="$1" out="$results/$2.json" samples="$results/$2-rss.txt"
-  local before peak final recovered_at fell_back
-  before="$(jq .server_rss_before_bytes "$out")"
-  peak="$(jq '[.server_rss_established_bytes, .server_rss_end_bytes] | max' "$out")"
-  final="$(tail -n1 "$samples" | cut -d' ' -f2)"
-  recovered_at="$(awk -v b="$before" '!/^#/ && $2 <= 1.2 * b { print $1; exit }' "$samples")"
-  fell_back="$(awk -v b="$before" -v p="$peak" -v f="$final" \
-    'BEGIN { if (p > b) printf "%.0f", 100 * (p - f) / (p - b); else print 100 }')"
-  line "$label" "RSS MiB, ratio" \
-    "$(awk -v v="$final" 'BEGIN { printf "%.1f", v / 1048576 }')" \
-    "$(awk -v v="$before" 'BEGIN { printf "%.1f pre", v / 1048576 }')" \
-    "$(awk -v f="$final" -v b="$before" 'BEGIN { printf "%.3f", f / b }')" "<= 1.2x" \
-    "$([ -n "$recovered_at" ] && echo PASS || echo FAIL)" >>"$rows"
-  note "$label: peak $(awk -v v="$peak" 'BEGIN { printf "%.1f", v / 1048576 }') MiB," \
-    "fell back ${fell_back}% of the way to the pre-burst value in ${recovery_seconds}s" \
-    "${recovered_at:+(within 20% after ${recovered_at}s)}"
-}
-
-run_capacity() {
-  # A fresh server, so that "before" is not inflated by buffers cached during the throughput runs
-  # and the recovery check sees this burst alone.
-  stop_server "$asyncsvr_pid"
-  stop_server "$baseline_pid"
-  start_asyncsvr
-  capacity_burst capacity "$capacity_hold"
-
-  local out="$results/capacity.json" established closed label
-  established="$(jq .established "$out")"
-  closed="$(jq .closed_by_server "$out")"
-  if [ "$established" != "$capacity_connections" ] || [ "$closed" != 0 ]; then
-    note "WARNING: capacity: $established of $capacity_connections established," \
-      "$(jq .failed "$out") failed, $closed closed by the server"
-  fi
-  label="$established idle Control conns"
-  absolute "$label" "RSS bytes/conn" "$(jq .server_rss_per_connection_bytes "$out")" "<=" 2048
-  absolute "$label" "server idle CPU %" "$(jq .idle_server_cpu_percent "$out")" "<" 2
-  absolute "$label" "heartbeat RTT p99 us" "$(jq .heartbeat_rtt_us.p99 "$out")"
-  absolute "$label" "establish all, s" "$(jq .establish_s "$out")"
-  recovery_row "RSS ${recovery_seconds}s after closing" capacity
-
-  # The same burst again: what the first one left behind (Asio keeps its per-descriptor
-  # records for reuse) is reused, so memory must not climb from burst to burst.
-  capacity_burst capacity-repeat 5
-  recovery_row "RSS after a repeated burst" capacity-repeat
-}
-
 echo "bench.sh: servers on CPU $server_cpu, generator on CPU $generator_cpu, $rounds interleaved" \
   "rounds, ${warmup}s warm-up + ${duration}s per run; raw results in $results" >&2
+# shellcheck source=bench/capacity.sh
+source scripts/bench/capacity.sh
 # shellcheck source=bench/files.sh
 source scripts/bench/files.sh
 # shellcheck source=bench/status.sh

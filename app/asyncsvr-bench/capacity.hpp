@@ -1,6 +1,8 @@
 #pragma once
 // The capacity mode: many idle, logged-in Control connections (PROTOCOL.md §9) kept alive with
-// spread-out Active heartbeats (§6.3), to measure what an idle connection costs the server.
+// spread-out Active heartbeats (§6.3), to measure what an idle connection costs the server. The
+// connections are held by --processes child processes (one process may open only so many
+// descriptors); this process measures the server and merges their figures.
 
 #include <cstdint>
 #include <optional>
@@ -22,10 +24,12 @@ struct capacity_result {
   std::uint64_t heartbeats_skipped = 0;  // previous Active still unanswered when the next was due
   std::uint64_t heartbeat_errors = 0;    // Active answered with a non-zero Code
   latency_summary heartbeat_rtt;
-  cpu_window::result idle;                       // the hold after --settle: wall time and CPU
-  std::optional<std::uint64_t> rss_before;       // before the first connect
-  std::optional<std::uint64_t> rss_established;  // --settle seconds after the last Login
-  std::optional<std::uint64_t> rss_end;          // at the end of the hold, connections still open
+  cpu_window::result idle;  // the hold after --settle: wall time and CPU
+  // The server's memory before the first connect, --settle seconds after the last Login, and at
+  // the end of the hold (connections still open).
+  std::optional<process_memory> memory_before;
+  std::optional<process_memory> memory_established;
+  std::optional<process_memory> memory_end;
 };
 
 capacity_result run_capacity(const capacity_options& options);

@@ -138,7 +138,10 @@ std::optional<capacity_options> parse_capacity(int argc, const char* const* argv
     ("connect-rate", po::value(&o.connect_rate)->default_value(o.connect_rate),
      "new connections per second; 0 = unlimited")
     ("max-connecting", po::value(&o.max_connecting)->default_value(o.max_connecting),
-     "connections connecting or logging in at once")
+     "connections connecting or logging in at once, per process")
+    ("processes", po::value(&o.processes)->default_value(o.processes),
+     "generator processes, each holding its share of the connections and of the --sources "
+     "(a process may open only RLIMIT_NOFILE descriptors); the figures are merged")
     ("settle", po::value(&o.settle)->default_value(o.settle),
      "seconds between the last Login and the RSS / idle CPU measurement")
     ("establish-timeout", po::value(&o.establish_timeout)->default_value(o.establish_timeout),
@@ -156,6 +159,8 @@ std::optional<capacity_options> parse_capacity(int argc, const char* const* argv
   require(o.heartbeat > 0, "--heartbeat must be positive");
   require(o.connect_rate >= 0, "--connect-rate must not be negative");
   require(o.max_connecting >= 1, "--max-connecting must be at least 1");
+  require(o.processes >= 1 && o.processes <= o.connections,
+          "--processes must be between 1 and --connections");
   return o;
 }
 

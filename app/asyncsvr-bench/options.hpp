@@ -40,8 +40,9 @@ struct capacity_options : common_options {
   double hold = 20;
   double heartbeat = 30;
   std::string sources;
-  double connect_rate = 0;  // per second; 0 = as fast as max_connecting allows
-  std::size_t max_connecting = 512;
+  double connect_rate = 0;           // per second; 0 = as fast as max_connecting allows
+  std::size_t max_connecting = 512;  // per generator process
+  std::size_t processes = 1;         // generator processes sharing the connections and sources
   double settle = 3;
   double establish_timeout = 300;
 };

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <utility>
 
 namespace asyncsvr::bench {
 
@@ -37,17 +39,37 @@ std::optional<std::chrono::microseconds> process_cpu_time(pid_t pid) {
                                    static_cast<unsigned long long>(ticks_per_second));
 }
 
-std::optional<std::uint64_t> process_rss_bytes(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+std::optional<process_memory> read_process_memory(pid_t pid) {
+  const std::string dir = "/proc/" + std::to_string(pid);
+  std::ifstream status(dir + "/status");
+  process_memory m;
+  bool found = false;
+  // "Name:  value kB"; the fields wanted and where their values go.
+  const std::pair<std::string_view, std::uint64_t*> fields[] = {
+      {"VmRSS:", &m.rss}, {"RssAnon:", &m.anon}, {"RssFile:", &m.file}};
   std::string line;
-  while (std::getline(in, line)) {
-    if (!line.starts_with("VmRSS:")) continue;
-    std::istringstream value(line.substr(6));
-    std::uint64_t kib = 0;
-    if (value >> kib) return kib * 1024;
-    return std::nullopt;
+  while (std::getline(status, line)) {
+    for (const auto& [name, value] : fields) {
+      if (!line.starts_with(name)) continue;
+      std::istringstream(line.substr(name.size())) >> *value;
+      *value *= 1024;
+      found = found || value == &m.rss;
+    }
   }
-  return std::nullopt;
+  if (!found) return std::nullopt;
+  // smaps lists each mapping's header line, then its fields; the first Rss after [heap] is it.
+  std::ifstream smaps(dir + "/smaps");
+  bool in_heap = false;
+  while (std::getline(smaps, line)) {
+    if (line.ends_with("[heap]")) {
+      in_heap = true;
+    } else if (in_heap && line.starts_with("Rss:")) {
+      std::istringstream(line.substr(4)) >> m.heap;
+      m.heap *= 1024;
+      break;
+    }
+  }
+  return m;
 }
 
 std::optional<std::chrono::microseconds> machine_busy_time() {
@@ -84,10 +106,11 @@ std::uint64_t raise_fd_limit() {
   return limit.rlim_cur;
 }
 
-cpu_window::cpu_window(std::optional<pid_t> pid)
+cpu_window::cpu_window(std::optional<pid_t> pid, std::vector<pid_t> helpers)
     : pid_(pid),
+      helpers_(std::move(helpers)),
       start_(std::chrono::steady_clock::now()),
-      own_start_(own_cpu_time()),
+      own_start_(own_and_helpers()),
       server_start_(pid ? process_cpu_time(*pid) : std::nullopt),
       machine_start_(machine_busy_time()) {}
 
@@ -97,7 +120,7 @@ cpu_window::result cpu_window::finish() const {
   const auto server_end = pid_ ? process_cpu_time(*pid_) : std::nullopt;
   const auto machine_end = machine_busy_time();
   r.seconds = seconds(std::chrono::steady_clock::now() - start_).count();
-  r.own_cpu_seconds = seconds(own_cpu_time() - own_start_).count();
+  r.own_cpu_seconds = seconds(own_and_helpers() - own_start_).count();
   if (server_start_ && server_end)
     r.server_cpu_seconds = seconds(*server_end - *server_start_).count();
   if (r.server_cpu_seconds && machine_start_ && machine_end) {
@@ -106,6 +129,13 @@ cpu_window::result cpu_window::finish() const {
     r.other_cpu_seconds = std::max(0.0, machine - *r.server_cpu_seconds - r.own_cpu_seconds);
   }
   return r;
+}
+
+std::chrono::microseconds cpu_window::own_and_helpers() const {
+  auto total = own_cpu_time();
+  for (const pid_t helper : helpers_)
+    total += process_cpu_time(helper).value_or(std::chrono::microseconds(0));
+  return total;
 }
 
 }  // namespace asyncsvr::bench

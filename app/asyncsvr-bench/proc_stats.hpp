@@ -10,14 +10,26 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace asyncsvr::bench {
 
 // utime + stime of every thread of `pid`, from /proc/PID/stat; nullopt when it cannot be read.
 std::optional<std::chrono::microseconds> process_cpu_time(pid_t pid);
 
-// VmRSS of `pid`, from /proc/PID/status; nullopt when it cannot be read.
-std::optional<std::uint64_t> process_rss_bytes(pid_t pid);
+// Where a process's resident memory is, in bytes: VmRSS and its split from /proc/PID/status,
+// and the part of it in the brk heap (the [heap] mapping of /proc/PID/smaps). glibc serves only
+// the main thread's arena from [heap]; other threads' arenas, large allocations and mmap-backed
+// pools are anonymous mappings, so anon - heap is what the I/O threads' allocations mostly are.
+struct process_memory {
+  std::uint64_t rss = 0;
+  std::uint64_t anon = 0;  // RssAnon
+  std::uint64_t file = 0;  // RssFile: code and libraries
+  std::uint64_t heap = 0;  // Rss of [heap]
+};
+
+// nullopt when /proc/PID/status cannot be read (heap stays 0 when smaps cannot).
+std::optional<process_memory> read_process_memory(pid_t pid);
 
 // CPU time the whole machine has spent busy so far (every CPU, every process, interrupts and
 // time stolen by a hypervisor), from the first line of /proc/stat; nullopt when unreadable.
@@ -33,10 +45,11 @@ std::uint64_t raise_fd_limit();
 // that starts at construction.
 class cpu_window {
  public:
-  explicit cpu_window(std::optional<pid_t> pid);
+  // `helpers`: processes whose CPU counts as this process's own (the generator's children).
+  explicit cpu_window(std::optional<pid_t> pid, std::vector<pid_t> helpers = {});
   struct result {
     double seconds = 0;          // wall time of the window
-    double own_cpu_seconds = 0;  // this process
+    double own_cpu_seconds = 0;  // this process and its helpers
     std::optional<double> server_cpu_seconds;
     // Busy time of everything else on the machine (other processes, hypervisor steal): what
     // disturbed the measurement. Known only with a server pid, whose share is subtracted.
@@ -45,7 +58,10 @@ class cpu_window {
   result finish() const;
 
  private:
+  std::chrono::microseconds own_and_helpers() const;
+
   std::optional<pid_t> pid_;
+  std::vector<pid_t> helpers_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::microseconds own_start_;
   std::optional<std::chrono::microseconds> server_start_;

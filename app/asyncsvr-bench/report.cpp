@@ -20,9 +20,6 @@ double per_second(double amount, double seconds) {
 json::value optional_number(const std::optional<double>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
-json::value optional_number(const std::optional<std::uint64_t>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
-}
 
 // CPU seconds over the window as a percentage of one core.
 std::optional<double> percent(const std::optional<double>& cpu_seconds, double window_seconds) {
@@ -77,6 +74,15 @@ std::string error_line(const throughput_errors& e) {
 json::object latency_json(const latency_summary& s) {
   return {{"samples", s.samples}, {"min", s.min_us},   {"mean", s.mean_us}, {"p50", s.p50_us},
           {"p99", s.p99_us},      {"p999", s.p999_us}, {"max", s.max_us}};
+}
+
+json::value memory_json(const std::optional<process_memory>& m) {
+  if (!m) return nullptr;
+  return json::object{{"rss", m->rss}, {"anon", m->anon}, {"file", m->file}, {"heap", m->heap}};
+}
+
+json::value optional_rss(const std::optional<process_memory>& m) {
+  return m ? json::value(m->rss) : json::value(nullptr);
 }
 
 json::object target_json(const common_options& o) {
@@ -192,12 +198,17 @@ void print(std::ostream& out, const throughput_result& r, bool as_json) {
 
 void print(std::ostream& out, const capacity_result& r, bool as_json) {
   const auto& o = r.options;
-  std::optional<double> rss_per_connection;
-  if (r.rss_before && r.rss_established && r.established > 0) {
-    rss_per_connection =
-        (static_cast<double>(*r.rss_established) - static_cast<double>(*r.rss_before)) /
-        static_cast<double>(r.established);
-  }
+  // Growth of one memory figure from before the first connect to the established state, per
+  // connection.
+  const auto per_connection = [&r](std::uint64_t process_memory::*field) -> std::optional<double> {
+    if (!r.memory_before || !r.memory_established || r.established == 0) return std::nullopt;
+    return (static_cast<double>((*r.memory_established).*field) -
+            static_cast<double>((*r.memory_before).*field)) /
+           static_cast<double>(r.established);
+  };
+  const auto rss_per_connection = per_connection(&process_memory::rss);
+  const auto anon_per_connection = per_connection(&process_memory::anon);
+  const auto heap_per_connection = per_connection(&process_memory::heap);
   const double connects_per_s = per_second(static_cast<double>(r.established), r.establish_seconds);
   if (as_json) {
     json::object doc{
@@ -218,29 +229,41 @@ void print(std::ostream& out, const capacity_result& r, bool as_json) {
         {"heartbeat_errors", r.heartbeat_errors},
         {"heartbeat_rtt_us", latency_json(r.heartbeat_rtt)},
         {"idle_window_s", r.idle.seconds},
-        {"server_rss_before_bytes", optional_number(r.rss_before)},
-        {"server_rss_established_bytes", optional_number(r.rss_established)},
-        {"server_rss_end_bytes", optional_number(r.rss_end)},
+        {"processes", o.processes},
+        {"server_rss_before_bytes", optional_rss(r.memory_before)},
+        {"server_rss_established_bytes", optional_rss(r.memory_established)},
+        {"server_rss_end_bytes", optional_rss(r.memory_end)},
         {"server_rss_per_connection_bytes", optional_number(rss_per_connection)},
+        {"server_anon_per_connection_bytes", optional_number(anon_per_connection)},
+        {"server_heap_per_connection_bytes", optional_number(heap_per_connection)},
+        {"server_memory",
+         {{"before", memory_json(r.memory_before)},
+          {"established", memory_json(r.memory_established)},
+          {"end", memory_json(r.memory_end)}}},
     };
     add_cpu(doc, r.idle, "idle_");
     out << json::serialize(doc) << "\n";
     return;
   }
   out << "capacity: " << r.established << " of " << o.connections << " Control connections "
+      << "held by " << o.processes << " process(es), "
       << "logged in (" << r.failed << " failed, " << r.login_rejected << " Login rejected) in "
       << format("%.2f", r.establish_seconds) << " s (" << format("%.0f", connects_per_s) << "/s)\n"
       << "  closed by server  " << r.closed_by_server << "\n"
       << "  heartbeat RTT     " << latency_line(r.heartbeat_rtt) << "; " << r.heartbeats_skipped
       << " skipped, " << r.heartbeat_errors << " errors\n";
-  if (r.rss_before && r.rss_established) {
-    out << "  server RSS        " << mib(*r.rss_before) << " before, " << mib(*r.rss_established)
-        << " established";
-    if (r.rss_end) out << ", " << mib(*r.rss_end) << " at the end of the hold";
+  if (r.memory_before && r.memory_established) {
+    out << "  server RSS        " << mib(r.memory_before->rss) << " before, "
+        << mib(r.memory_established->rss) << " established";
+    if (r.memory_end) out << ", " << mib(r.memory_end->rss) << " at the end of the hold";
     out << "\n";
   }
-  if (rss_per_connection)
-    out << "  RSS / connection  " << format("%.0f", *rss_per_connection) << " B\n";
+  if (rss_per_connection && anon_per_connection && heap_per_connection) {
+    out << "  per connection    RSS " << format("%.0f", *rss_per_connection) << " B, anonymous "
+        << format("%.0f", *anon_per_connection) << " B (brk heap "
+        << format("%.0f", *heap_per_connection) << " B, other anonymous mappings "
+        << format("%.0f", *anon_per_connection - *heap_per_connection) << " B)\n";
+  }
   out << "  idle CPU          " << cpu_line(r.idle) << ", over " << format("%.1f", r.idle.seconds)
       << " s\n";
 }

@@ -57,6 +57,19 @@ source_addresses::source_addresses(std::string_view spec) {
   }
 }
 
+source_addresses source_addresses::part(std::size_t k, std::size_t parts) const {
+  source_addresses slice;
+  if (empty()) return slice;
+  if (size() < parts) {
+    throw std::invalid_argument(std::to_string(size()) + " source addresses cannot be shared by " +
+                                std::to_string(parts) + " processes");
+  }
+  slice.addresses_.assign(
+      addresses_.begin() + static_cast<std::ptrdiff_t>(k * size() / parts),
+      addresses_.begin() + static_cast<std::ptrdiff_t>((k + 1) * size() / parts));
+  return slice;
+}
+
 void source_addresses::open_and_bind(boost::asio::ip::tcp::socket& socket, std::size_t i,
                                      boost::system::error_code& ec) const {
   socket.open(boost::asio::ip::tcp::v4(), ec);

@@ -29,6 +29,11 @@ class source_addresses {
   bool empty() const noexcept { return addresses_.empty(); }
   std::size_t size() const noexcept { return addresses_.size(); }
 
+  // The k-th of `parts` contiguous slices of the addresses, for one of several processes that
+  // should not share source addresses; empty when this is empty. Throws std::invalid_argument
+  // when there are fewer addresses than parts.
+  source_addresses part(std::size_t k, std::size_t parts) const;
+
   // Opens `socket` for IPv4 and, unless empty(), binds it to the (i mod size)-th address with the
   // port left for connect() to choose.
   void open_and_bind(boost::asio::ip::tcp::socket& socket, std::size_t i,
