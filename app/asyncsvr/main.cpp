@@ -11,6 +11,9 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "asyncsvr/auth/login_service.hpp"
+#ifndef _WIN32
+#include "asyncsvr/descriptor_limit.hpp"
+#endif
 #include "asyncsvr/log/log.hpp"
 #include "asyncsvr/options.hpp"
 #include "asyncsvr/server/server.hpp"
@@ -160,6 +163,8 @@ int serve(int argc, char** argv) {
   if (options.windows_service != asyncsvr::startup_options::service_action::none) {
     return serve_windows_service(options);
   }
+#else
+  asyncsvr::app::raise_descriptor_limit(config.max_connections);
 #endif
   try {
     asyncsvr::server server(config, load_users(config.users_file),

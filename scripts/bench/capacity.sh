@@ -158,8 +158,8 @@ memory_note() {
 run_capacity() {
   local hard_limit
   hard_limit="$(ulimit -Hn)"
-  # asyncsvr does not raise its own soft limit: give it (and everything started after) the hard
-  # one. One descriptor per connection, plus the server's own few.
+  # asyncsvr raises its soft limit to the hard one itself; the generator's processes need the
+  # same. One descriptor per connection, plus the server's own few.
   ulimit -n "$hard_limit"
   if [ $((capacity_connections + 64)) -gt "$hard_limit" ]; then
     echo "bench.sh: CAPACITY_CONNECTIONS=$capacity_connections needs more descriptors than" \
