@@ -12,6 +12,7 @@ packages=(
   libboost-test1.81-dev libboost-json1.81-dev libssl-dev
   procps iproute2 util-linux curl
   openssl  # throw-away certificates for the TLS benchmark and the CLI test
+  liburing-dev  # the io_uring build variant (-DASYNCSVR_IO_URING=ON) the benchmarks compare
 )
 if [ "${1:-}" = --test ]; then
   packages+=(
