@@ -14,9 +14,14 @@ unsigned resolve_threads(unsigned requested) {
 // With one I/O thread every socket operation happens on that thread: other threads (file
 // workers, password checks) only post to strands. Asio's reactor then needs no lock around each
 // descriptor's operations (two lock/unlock pairs per request saved); the scheduler and the
-// reactor's registrations stay locked for those posts. Several threads keep all locking.
+// reactor's registrations stay locked for those posts. Several threads keep all locking, and so
+// does Windows, where IOCP takes the hint as its concurrency and has no such lock to save.
 int concurrency_hint(unsigned threads) {
+#if defined(_WIN32)
+  return static_cast<int>(threads);
+#else
   return threads == 1 ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO : static_cast<int>(threads);
+#endif
 }
 }  // namespace
 
