@@ -1011,4 +1011,25 @@ BOOST_AUTO_TEST_CASE(finds_the_first_special_byte_at_every_position) {
   }
 }
 
+// Scans that start inside the text and end in its last, partial word: the bytes before the start
+// are special too (a line's CR LF, a DEL, a multi-byte character), and must not show through.
+BOOST_AUTO_TEST_CASE(find_special_from_any_start_ignores_what_lies_before_it) {
+  for (const char before : {'\n', '\x7F', '\xC3', ' ', '='}) {
+    for (std::size_t size = 8; size <= 20; ++size) {
+      for (std::size_t start = 1; start <= size; ++start) {
+        for (std::size_t position = start; position <= size; ++position) {
+          std::string text(size, ' ');  // a space right after a special byte is the hard case
+          for (std::size_t i = 0; i < start; ++i)
+            text[i] = before;
+          if (position < size) text[position] = '\r';
+          BOOST_TEST_CONTEXT("size " << size << ", start " << start << ", CR at " << position) {
+            BOOST_TEST(asyncsvr::codec::detail::find_special(text.data(), start, size, '=') ==
+                       position);
+          }
+        }
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

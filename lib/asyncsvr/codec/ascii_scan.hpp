@@ -39,6 +39,17 @@ inline std::size_t find_special(const char* data, std::size_t pos, std::size_t s
       if (special != 0) return pos + static_cast<std::size_t>(std::countr_zero(special)) / 8;
       pos += 8;
     }
+    if (pos < size && size >= 8) {
+      // The last few bytes as one word too: the text's last eight, shifted so that the byte at
+      // `pos` comes first. Zero bytes move in behind the text's end and count as special, so the
+      // answer is `size` when nothing before them is.
+      std::uint64_t w;
+      std::memcpy(&w, data + size - 8, 8);
+      w >>= 8 * (8 - (size - pos));
+      const std::uint64_t special = bytes_below(w, 0x20) | bytes_above(w, 0x7E) |
+                                    bytes_equal(w, static_cast<std::uint8_t>(stop));
+      return pos + static_cast<std::size_t>(std::countr_zero(special)) / 8;
+    }
   }
   for (; pos < size; ++pos) {
     const auto c = static_cast<unsigned char>(data[pos]);

@@ -1,5 +1,6 @@
 #include "asyncsvr/codec/command_text.hpp"
 
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -16,14 +17,22 @@ constexpr std::size_t max_key_length = 64;
 bool is_alpha(char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
-bool is_digit(char c) noexcept {
-  return c >= '0' && c <= '9';
-}
+
+// Letters, digits and '_': what a key may hold after its first letter. One load per byte.
+constexpr auto key_characters = [] {
+  std::array<bool, 256> table{};
+  for (int c = 'A'; c <= 'Z'; ++c)
+    table[c] = table[c - 'A' + 'a'] = true;
+  for (int c = '0'; c <= '9'; ++c)
+    table[c] = true;
+  table['_'] = true;
+  return table;
+}();
 
 bool is_valid_key(std::string_view key) noexcept {
   if (key.empty() || key.size() > max_key_length || !is_alpha(key[0])) return false;
   for (char c : key.substr(1)) {
-    if (!is_alpha(c) && !is_digit(c) && c != '_') return false;
+    if (!key_characters[static_cast<unsigned char>(c)]) return false;
   }
   return true;
 }
