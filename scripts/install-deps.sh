@@ -12,6 +12,7 @@ packages=(
   libboost-test1.81-dev libboost-json1.81-dev libssl-dev
   procps iproute2 util-linux curl
   openssl  # throw-away certificates for the TLS benchmark and the CLI test
+  jq gnuplot-nox  # scripts/bench.sh reads the generator's JSON and draws its plots
 )
 if [ "${1:-}" = --test ]; then
   packages+=(
