@@ -639,13 +639,14 @@ draw_sweep() {
   done
   local IFS=,
   gnuplot <<PLOT
-set terminal pngcairo size 800,500 font ",10"
+set terminal pngcairo noenhanced size 800,500 font ",10"
 set output '$results/$png'
 set title '$title'
 set xlabel 'connections'
 set ylabel '$ylabel'
 set logscale x
 set grid
+set format y "%.0f"
 set key top right
 ${5:-}
 plot ${plots[*]}
