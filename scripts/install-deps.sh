@@ -13,6 +13,7 @@ packages=(
   procps iproute2 util-linux curl
   openssl  # throw-away certificates for the TLS benchmark and the CLI test
   liburing-dev  # the io_uring build variant (-DASYNCSVR_IO_URING=ON) the benchmarks compare
+  jq gnuplot-nox  # scripts/bench.sh reads the generator's JSON and draws its plots
 )
 if [ "${1:-}" = --test ]; then
   packages+=(

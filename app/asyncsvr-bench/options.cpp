@@ -83,6 +83,15 @@ void add_run_options(po::options_description& d, double& duration, double& warmu
   // clang-format on
 }
 
+// Each (source address, destination) pair has its own ephemeral ports: spreading the connections
+// over many loopback addresses lets one run open, and runs in a row reopen, more connections than
+// one address has ports outside TIME_WAIT.
+void add_sources_option(po::options_description& d, std::string& sources) {
+  d.add_options()("sources", po::value(&sources),
+                  "bind connections round-robin to these source addresses, e.g. "
+                  "127.0.0.2-127.0.0.254");
+}
+
 void check_run_options(double duration, double warmup) {
   require(duration > 0, "--duration must be positive");
   require(warmup >= 0, "--warmup must not be negative");
@@ -105,6 +114,7 @@ std::optional<throughput_options> parse_throughput(int argc, const char* const* 
      "not checked)");
   // clang-format on
   add_run_options(d, o.duration, o.warmup, o.raw);
+  add_sources_option(d, o.sources);
   const char* usage =
       "Usage: asyncsvr-bench throughput [options]\n\n"
       "Each connection sends the Throughput flag (0x05), optionally logs in, then keeps --depth\n"
@@ -172,11 +182,10 @@ std::optional<accept_options> parse_accept(int argc, const char* const* argv) {
     ("concurrency", po::value(&o.concurrency)->default_value(o.concurrency),
      "connections being opened at once")
     ("handshake-only", po::bool_switch(&o.handshake_only),
-     "send only the flag byte, then close (no CyclePacket)")
-    ("sources", po::value(&o.sources),
-     "bind connections round-robin to these source addresses, e.g. 127.0.0.2-127.0.0.254");
+     "send only the flag byte, then close (no CyclePacket)");
   // clang-format on
   add_run_options(d, o.duration, o.warmup, o.raw);
+  add_sources_option(d, o.sources);
   const char* usage =
       "Usage: asyncsvr-bench accept [options]\n\n"
       "Each of --concurrency loops connects, sends the Throughput flag and one anonymous\n"

@@ -33,6 +33,7 @@ struct throughput_options : common_options {
   bool raw = false;
   bool tls = false;         // to asyncsvr's tls_port
   std::string tls_ca_file;  // with tls: check the server's certificate against these CAs
+  std::string sources;
 };
 
 struct capacity_options : common_options {

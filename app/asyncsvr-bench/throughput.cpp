@@ -90,8 +90,12 @@ class pipeline_connection {
         sent_at_(options.depth),
         credit_(options.depth) {}
 
-  void start(const tcp::endpoint& target) {
-    socket_.async_connect(target, [this](const error_code& ec) { on_connect(ec); });
+  // Connects from the `index`-th of `sources` (any address when empty).
+  void start(const tcp::endpoint& target, const source_addresses& sources, std::size_t index) {
+    error_code ec;
+    sources.open_and_bind(socket_, index, ec);
+    if (ec) return give_up(stats_.errors.connect);
+    socket_.async_connect(target, [this](const error_code& e) { on_connect(e); });
   }
 
   // Ends the connection at the end of the run; nothing is counted as an error.
@@ -312,6 +316,7 @@ throughput_result run_throughput(const throughput_options& options) {
                                 " open files per process");
   }
   const auto target = resolve_target(options.host, options.port);
+  const source_addresses sources(options.sources);
   const std::string greeting = make_greeting(options);
 
   // One context for every connection. Without --ca the certificate goes unchecked: the
@@ -336,7 +341,8 @@ throughput_result run_throughput(const throughput_options& options) {
     auto& io = threads.context(i);
     connections.push_back(std::make_unique<pipeline_connection>(
         io, options, greeting, state, stats[i % threads.size()], tls ? &*tls : nullptr));
-    asio::post(io, [c = connections.back().get(), target] { c->start(target); });
+    asio::post(
+        io, [c = connections.back().get(), &target, &sources, i] { c->start(target, sources, i); });
   }
 
   constexpr double connect_timeout = 60;

@@ -7,7 +7,7 @@
 status_connections="${STATUS_CONNECTIONS:-10000}"
 
 run_status_scenario() {
-  local port status_port pid hold holder r out poller with=() without=()
+  local port status_port pid hold holder r out poller
   port="$(free_port)"
   status_port="$(free_port)"
   start_server asyncsvr-status "$port" "$asyncsvr" --threads 1 --status-port "$status_port" \
@@ -43,19 +43,20 @@ run_status_scenario() {
     status_run polled
     kill "$poller" 2>/dev/null || true
     wait "$poller" 2>/dev/null || true
-    with+=("$out")
+    record polled "$out"
   }
   without_poller() {
     status_run quiet
-    without+=("$out")
+    record quiet "$out"
   }
+  begin_comparison polled quiet
   alternate without_poller with_poller
   kill "$holder" 2>/dev/null || true
   wait "$holder" 2>/dev/null || true
   stop_server "$pid"
-  pair_a=("${with[@]}")
-  pair_b=("${without[@]}")
-  check_runs status "${pair_a[@]}" "${pair_b[@]}"
+  local all
+  read -ra all <<<"${runs[*]}"
+  check_runs status "${all[@]}"
   local label="${status_connections} conns, /status per 100 ms"
   # Here the "baseline" column is asyncsvr itself, unobserved.
   both "$label" "server CPU us/req" .server_cpu_us_per_request "<=" 1.02

@@ -14,11 +14,10 @@ run_tls_scenarios() {
     --users-file "$users" --data-dir "$work/data-tls" --log-level warning
   pid="$server_pid"
 
-  tls_pair() {  # tls_pair NAME ARGS...: interleaved runs over TLS (pair_a) and plain (pair_b)
-    local name="$1" r out
+  tls_pair() {  # tls_pair NAME ARGS...: interleaved runs over TLS and plain
+    local name="$1" r out all
     shift
-    pair_a=()
-    pair_b=()
+    begin_comparison tls plain
     echo "  tls-$name: $* ($rounds rounds)" >&2
     run_over() {  # run_over PORT KIND [--tls]
       out="$results/tls-$name.$2.$r.json"
@@ -26,11 +25,12 @@ run_tls_scenarios() {
         --warmup "$warmup" "${@:3}" "${args[@]}" >"$out"
       require_alive asyncsvr-tls "$pid"
     }
-    run_plain() { run_over "$port" plain && pair_b+=("$out"); }
-    run_tls() { run_over "$tls_port" tls --tls && pair_a+=("$out"); }
+    run_plain() { run_over "$port" plain && record plain "$out"; }
+    run_tls() { run_over "$tls_port" tls --tls && record tls "$out"; }
     local args=("$@")
     alternate run_plain run_tls
-    check_runs "tls-$name" "${pair_a[@]}" "${pair_b[@]}"
+    read -ra all <<<"${runs[*]}"
+    check_runs "tls-$name" "${all[@]}"
   }
 
   local label="TLS: 100 conn x 16 B, depth 1"
