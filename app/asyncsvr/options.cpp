@@ -325,7 +325,9 @@ std::vector<setting> make_settings() {
                   "TCP port of the framed protocols (0 = any free port, logged at start-up)", 0,
                   max_port),
             count("listen_backlog", &c::listen_backlog, "N",
-                  "length of the kernel's queue of connections not yet accepted", 1, 65535),
+                  "length of the kernel's queue of connections not yet accepted (Linux caps it at "
+                  "net.core.somaxconn)",
+                  1, 65535),
             count("threads", &c::threads, "N", "I/O threads; 0 = one per hardware thread", 0,
                   max_threads),
         });

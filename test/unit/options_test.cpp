@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(other_defaults) {
   const auto& c = result.config;
   BOOST_TEST(c.listen.empty());  // every interface, IPv4 and IPv6
   BOOST_TEST(c.threads == 0u);
-  BOOST_TEST(c.listen_backlog == 1024);
+  BOOST_TEST(c.listen_backlog == 4096);
   BOOST_TEST(c.status_listen == "127.0.0.1");
   BOOST_TEST(c.status_port == 9990);
   BOOST_TEST((c.log_level == asyncsvr::log_severity::info));

@@ -30,7 +30,9 @@ struct server_config {
   std::filesystem::path tls_certificate_file;  // the server's certificate chain, leaf first
   std::filesystem::path tls_private_key_file;
   duration tls_handshake_timeout = std::chrono::seconds(10);
-  int listen_backlog = 1024;
+  // Linux caps it at net.core.somaxconn (4096 since 5.4); a burst of thousands of connects that
+  // finds the queue full loses handshakes to retransmission timeouts.
+  int listen_backlog = 4096;
   unsigned threads = 0;  // 0 = one per hardware thread
 
   // Framing (§3).
