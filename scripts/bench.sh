@@ -27,7 +27,9 @@ Usage: scripts/bench.sh [--quick] [--rounds R] [--only SECTIONS] [--matrix GROUP
   --rounds R   rounds per scenario, each running every server once, the order rotating from
                round to round; each figure is the median (default 5, 2 with --quick)
   --only S     a comma-separated subset of the sections throughput, capacity, files, status,
-               tls (the default is all but tls)
+               tls, uring (the default is all but tls and uring; uring runs the headline
+               scenarios with asyncsvr built for Asio's io_uring backend in URING_BUILD_DIR,
+               default build-uring, against the same epoll baselines)
   --matrix G   a comma-separated subset of the throughput groups (default: all of them; with
                --quick: headline). Every scenario runs against asyncsvr, asio_echo and
                epoll_echo:
@@ -86,7 +88,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 for s in ${sections//,/ }; do
-  case "$s" in throughput | capacity | files | status | tls) ;; *) echo "bench.sh: unknown section '$s'" >&2; exit 2 ;; esac
+  case "$s" in throughput | capacity | files | status | tls | uring) ;; *) echo "bench.sh: unknown section '$s'" >&2; exit 2 ;; esac
 done
 if [ -z "$matrix" ]; then
   matrix="$all_groups"
@@ -508,7 +510,7 @@ interleave() {
 # run_side SIDE: one run of interleave's load (its mode, name, args and round) against SIDE.
 run_side() {
   local side="$1" out="$results/$name.$1.$r.json" raw=()
-  [ "$side" = asyncsvr ] || raw=(--raw)
+  [[ "$side" == asyncsvr* ]] || raw=(--raw)  # the baselines echo bytes, not frames
   generate "$mode" "${raw[@]}" --port "${side_port[$side]}" --server-pid "${side_pid[$side]}" \
     --json "${args[@]}" >"$out"
   require_alive "$side" "${side_pid[$side]}"
@@ -661,12 +663,15 @@ source scripts/bench/files.sh
 source scripts/bench/status.sh
 # shellcheck source=bench/tls.sh
 source scripts/bench/tls.sh
+# shellcheck source=bench/uring.sh
+source scripts/bench/uring.sh
 section() { [[ ",$sections," == *",$1,"* ]]; }
 section throughput && run_throughput_scenarios && plot_sweep
 section capacity && run_capacity
 section files && run_file_scenarios
 section status && run_status_scenario
 section tls && run_tls_scenarios
+section uring && run_uring_scenarios
 
 # --- the table ---------------------------------------------------------------------------------
 passed="$(cat "$rows3" "$rows" | awk '$NF == "PASS"' | wc -l)"
