@@ -150,8 +150,8 @@ void session::on_readable(const boost::system::error_code& ec) {
   flush();
   // Whether retries pay off for this peer: the last one found data, or frames now follow each
   // other closely. A peer that sends a heartbeat every 30 s would only make them find nothing
-  // (one more recv and epoll_wait each time, a third of an idle server's CPU), so after one
-  // empty retry it is waited for until it turns busy.
+  // (one more recv and a pass through epoll_wait each time), so after one empty retry it is
+  // waited for until it turns busy.
   if (was_retry) {
     retries_pay_ = read_something;
   } else if (last_activity_.load(std::memory_order_relaxed) - quiet_since <
