@@ -205,7 +205,7 @@ class session : public connection,
   bool keep_reading_while_closing_ = false;
   bool read_waiting_ = false;
   bool read_retry_posted_ = false;  // read_waiting_ for a retry, not for readiness
-  bool retries_pay_ = true;         // whether read_again_soon() tends to find data
+  bool retries_pay_ = false;        // whether read_again_soon() tends to find data
   bool write_waiting_ = false;
   bool backpressured_ = false;
   mutable std::atomic_flag account_lock_;  // guards account_ (see set_account)
