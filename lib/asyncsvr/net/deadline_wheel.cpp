@@ -38,11 +38,6 @@ void deadline_wheel::cancel(waiter& e) noexcept {
   unlink(e);
 }
 
-std::size_t deadline_wheel::waiting() const {
-  std::lock_guard lock(mutex_);
-  return waiting_;
-}
-
 void deadline_wheel::unlink(waiter& e) noexcept {
   if (!e.hook_.is_linked()) return;
   slots_[e.tick_ % slot_count].erase(slot::s_iterator_to(e));

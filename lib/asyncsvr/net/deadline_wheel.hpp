@@ -59,7 +59,6 @@ class deadline_wheel {
   void schedule(waiter& e, clock::time_point due);
   // Forgets `e`'s wake-up; `e` may be destroyed once this returns.
   void cancel(waiter& e) noexcept;
-  std::size_t waiting() const;
 
  private:
   using slot = boost::intrusive::list<
@@ -74,7 +73,7 @@ class deadline_wheel {
   void on_tick(const boost::system::error_code& ec);
 
   const clock::time_point epoch_ = clock::now();
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::array<slot, slot_count> slots_;
   std::size_t waiting_ = 0;
   std::uint64_t next_tick_ = 0;  // the first tick whose slot has not been visited
