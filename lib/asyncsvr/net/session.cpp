@@ -130,7 +130,7 @@ void session::wait_readable() {
   queue_.release_spare();
   read_waiting_ = true;
   if (stream_.buffered_input()) {  // TLS: bytes already here, which no readiness would announce
-    boost::asio::post(strand_, [self = shared_from_this()] { self->on_readable({}); });
+    post_read();
     return;
   }
   stream_.socket().async_wait(stream_.read_wait(), on_strand<&session::on_readable>());
@@ -175,6 +175,10 @@ void session::read_again_soon() {
   if (read_waiting_ || !may_read()) return;
   read_waiting_ = true;  // the receive buffer stays for the try; wait_readable() lets it go
   read_retry_posted_ = true;
+  post_read();
+}
+
+void session::post_read() {
   boost::asio::post(strand_, [self = shared_from_this()] { self->on_readable({}); });
 }
 

@@ -147,6 +147,8 @@ class session : public connection,
   bool read_and_process();
   void wait_readable();
   void read_again_soon();
+  // Runs on_readable() from the back of the strand's queue, without waiting for readiness.
+  void post_read();
   void on_readable(const boost::system::error_code& ec);
   bool may_read() const noexcept;
 
