@@ -246,6 +246,14 @@ sides=(asyncsvr asio_echo epoll_echo)
 declare -A side_port=() side_pid=()
 servers_config=""
 
+# stop_sides: stops every server the throughput scenarios run against.
+stop_sides() {
+  local side
+  for side in "${!side_pid[@]}"; do
+    stop_server "${side_pid[$side]}"
+  done
+}
+
 # use_servers THREADS pinned|unpinned: sets where servers and generator run and, unless they
 # already run so, restarts the three servers with THREADS I/O threads.
 use_servers() {
@@ -258,9 +266,7 @@ use_servers() {
     generator_cpu="$all_cpus"
   fi
   [ "$servers_config" = "$threads $pinning" ] && return 0
-  for side in "${!side_pid[@]}"; do
-    stop_server "${side_pid[$side]}"
-  done
+  stop_sides
   start_asyncsvr "$threads"
   side_port[asyncsvr]="$asyncsvr_port"
   side_pid[asyncsvr]="$asyncsvr_pid"
@@ -270,7 +276,6 @@ use_servers() {
       --port "${side_port[$side]}" --threads "$threads"
     side_pid[$side]="$server_pid"
   done
-  baseline_pid="${side_pid[asio_echo]}"
   servers_config="$threads $pinning"
 }
 use_servers 1 pinned

@@ -170,10 +170,7 @@ run_capacity() {
   # A fresh server, so that "before" is not inflated by buffers cached during the throughput runs
   # and the recovery check sees this burst alone. Its defaults admit the load: max_connections
   # 100,000, and max_connections_per_ip 1,000 against about 75 per source address here.
-  local side
-  for side in "${!side_pid[@]}"; do
-    stop_server "${side_pid[$side]}"
-  done
+  stop_sides
   servers_config=""  # a later use_servers starts the throughput servers afresh
   start_asyncsvr
 
