@@ -1,6 +1,12 @@
 // Throughput protocol (PROTOCOL.md §13) and framing over the wire (§3): many clients, pipelining,
 // byte order, and every framing error answered and closed.
 
+#include <span>
+#include <sys/socket.h>
+#include <thread>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include "asyncsvr/codec/command_text.hpp"
@@ -82,6 +88,118 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
     BOOST_TEST(reply.integer("Count") == i + 1);
     BOOST_TEST(reply.payload == payload_of(static_cast<std::size_t>(i) * 100, i));
   }
+}
+
+// Payloads larger than the 64 KiB receive buffer are echoed as they arrive (streamed), with
+// the same replies as buffered ones.
+BOOST_AUTO_TEST_CASE(large_payloads_are_echoed_whole_and_in_order) {
+  test_server server;
+  auto c = server.login(throughput);
+  const std::size_t sizes[] = {64 * 1024, 300 * 1024, 5, 1024 * 1024, 0, 4 * 1024 * 1024 - 200};
+  std::string burst;
+  for (std::size_t i = 0; i < std::size(sizes); ++i) {
+    burst += cycle_frame(static_cast<std::int64_t>(i), payload_of(sizes[i], static_cast<int>(i)),
+                         asyncsvr::byte_order::little);
+  }
+  c.send_raw(burst);
+  for (std::size_t i = 0; i < std::size(sizes); ++i) {
+    BOOST_TEST_CONTEXT("payload of " << sizes[i] << " bytes") {
+      const auto reply = c.receive();
+      BOOST_TEST(reply.integer("Count") == static_cast<std::int64_t>(i) + 1);
+      BOOST_TEST((reply.payload == payload_of(sizes[i], static_cast<int>(i))));
+    }
+  }
+  BOOST_TEST(server.context().metrics.frames_in.value() >= std::size(sizes));
+}
+
+BOOST_AUTO_TEST_CASE(large_payload_dribbled_in_small_pieces_is_echoed) {
+  test_server server;
+  auto c = server.login(throughput);
+  const auto payload = payload_of(200 * 1024, 3);
+  const auto frame = cycle_frame(7, payload, asyncsvr::byte_order::little);
+  // The length fields, then the text in two pieces, then the payload in uneven pieces: every
+  // state of a streamed request meets a read boundary.
+  const std::size_t cuts[] = {3, 9, 20, 1000, 70000, 70001, 150000};
+  std::size_t from = 0;
+  for (const auto cut : cuts) {
+    c.send_raw(std::span(frame).subspan(from, cut - from));
+    from = cut;
+    std::this_thread::sleep_for(5ms);
+  }
+  c.send_raw(std::span(frame).subspan(from));
+  const auto reply = c.receive();
+  BOOST_TEST(reply.integer("Count") == 8);
+  BOOST_TEST((reply.payload == payload));
+  BOOST_TEST(c.call("CyclePacket", {{"Count", "1"}}, std::string("after")).payload ==
+             std::string("after"));
+}
+
+BOOST_AUTO_TEST_CASE(refused_large_requests_skip_their_payload_and_the_session_carries_on) {
+  test_server server;
+  auto anonymous = server.connect(throughput);
+  const auto big = payload_of(500 * 1024, 1);
+  auto reply = anonymous.call("CyclePacket", {{"Count", "1"}}, big);
+  BOOST_TEST(reply.result() == result_code::not_login);
+  BOOST_TEST(reply.payload.empty());
+  BOOST_TEST(anonymous.call("Active").ok());
+
+  auto c = server.login(throughput);
+  reply = c.call("CyclePacket", {{"Count", "x"}}, big);
+  BOOST_TEST(reply.result() == result_code::parameter_error);
+  BOOST_TEST(reply.payload.empty());
+  BOOST_TEST(c.call("CyclePacket", {{"Count", "2"}}, big).payload == big);
+}
+
+BOOST_AUTO_TEST_CASE(large_request_with_a_malformed_text_is_answered_and_closed) {
+  test_server server;
+  auto c = server.login(throughput);
+  std::string frame;
+  asyncsvr::codec::append_frame(frame, "[Request]\r\nCommand=CyclePacket\r\n1bad=key",
+                                payload_of(100 * 1024, 2), asyncsvr::byte_order::little);
+  c.send_raw(frame);
+  BOOST_TEST(c.receive().result() == result_code::packet_format_error);
+  BOOST_TEST(c.closed_by_server(3s));
+}
+
+// A notice cannot go inside a reply whose payload is still being echoed: the session closes
+// without one, and what the peer got is an unbroken prefix of the reply.
+BOOST_AUTO_TEST_CASE(kick_during_a_streamed_echo_closes_without_splicing_a_notice) {
+  test_server server([](asyncsvr::server_config& c) { c.throughput_allow_anonymous = true; });
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket s(io);
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  // A server that waited for the whole request would never answer: fail instead of hanging.
+  const timeval patience{10, 0};
+  BOOST_REQUIRE(
+      ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience) == 0);
+  const auto payload = payload_of(1024 * 1024, 5);
+  const auto frame = cycle_frame(1, payload, asyncsvr::byte_order::little);
+  const std::string half = std::string(1, '\x05') + frame.substr(0, frame.size() / 2);
+  boost::asio::write(s, boost::asio::buffer(half));
+  std::string expected;
+  std::string reply_text;
+  asyncsvr::codec::begin_response(reply_text, "CyclePacket", result_code::success).add("Count", 2);
+  asyncsvr::codec::append_frame(expected, reply_text, payload, asyncsvr::byte_order::little);
+  // Read until the reply has begun, then kick the session mid-frame. Plain recv(), as Asio's
+  // blocking read would wait out the receive timeout.
+  std::string got(expected.size() + 4096, '\0');
+  std::size_t have = 0;
+  ssize_t last = 0;
+  const auto read_more = [&](std::size_t up_to) {
+    last = ::recv(s.native_handle(), got.data() + have, up_to - have, 0);
+    if (last > 0) have += static_cast<std::size_t>(last);
+    return last > 0;
+  };
+  while (have < 4096)
+    BOOST_TEST_REQUIRE(read_more(4096));
+  const auto sessions = server.context().registry.collect(throughput);
+  BOOST_TEST_REQUIRE(sessions.size() == 1u);
+  sessions.front()->kick("");
+  while (read_more(got.size())) {
+  }
+  BOOST_TEST((last == 0 || errno == ECONNRESET));  // the server closed; the wait did not time out
+  BOOST_TEST(have < expected.size());              // closed before the reply was complete
+  BOOST_TEST(got.substr(0, have) == expected.substr(0, have));
 }
 
 BOOST_AUTO_TEST_CASE(thousand_clients_each_echo_a_hundred_packets) {

@@ -260,6 +260,7 @@ BOOST_AUTO_TEST_CASE(need_more_reports_the_exact_total) {
       const auto result = decoder.decode(as_span(std::string_view(frame).substr(0, have)));
       BOOST_TEST(result.state == status::need_more);
       BOOST_TEST(result.size == (have < 4 ? 4 : have < 8 ? 8 : frame.size()));
+      BOOST_TEST(result.text_size == (have < 8 ? 0u : 25u));
     }
   }
   const auto whole = decoder.decode(as_span(frame));

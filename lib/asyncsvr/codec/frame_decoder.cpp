@@ -4,8 +4,8 @@ namespace asyncsvr::codec {
 
 namespace {
 
-decode_result need(std::size_t total) noexcept {
-  return {decode_result::status::need_more, {}, total, result_code::success};
+decode_result need(std::size_t total, std::size_t text_size = 0) noexcept {
+  return {decode_result::status::need_more, {}, total, result_code::success, text_size};
 }
 
 decode_result fail(result_code code) noexcept {
@@ -30,7 +30,7 @@ decode_result frame_decoder::decode(std::span<const char> bytes) const noexcept 
   if (command_length == 0) return fail(result_code::packet_format_error);
 
   const std::size_t total = std::size_t{4} + packet_length;
-  if (bytes.size() < total) return need(total);
+  if (bytes.size() < total) return need(total, command_length);
   const char* text = bytes.data() + frame_header_size;
   decode_result result;
   result.state = decode_result::status::complete;
@@ -38,6 +38,7 @@ decode_result frame_decoder::decode(std::span<const char> bytes) const noexcept 
   result.value.payload =
       std::span<const char>(text + command_length, total - frame_header_size - command_length);
   result.size = total;
+  result.text_size = command_length;
   return result;
 }
 

@@ -25,6 +25,9 @@ struct decode_result {
   frame value;           // when complete
   std::size_t size = 0;  // complete: bytes consumed; need_more: total bytes required
   result_code error = result_code::success;  // when error
+  // The text block's length once the length fields are in (0 before), so that a caller can act
+  // on a large frame's text before its payload has arrived.
+  std::size_t text_size = 0;
 };
 
 class frame_decoder {

@@ -75,15 +75,16 @@ void framed_session::reply_error(std::string_view command, codec::result_code co
   send(codec::begin_response(scratch(), command, code, message).text());
 }
 
+const command_spec* framed_session::find_command(std::string_view name) const {
+  for (const auto& candidate : commands()) {
+    if (codec::iequals(candidate.name, name)) return &candidate;
+  }
+  return nullptr;
+}
+
 void framed_session::on_request(const codec::command_text& text, std::span<const char> payload) {
   const auto name = text.command();
-  const command_spec* spec = nullptr;
-  for (const auto& candidate : commands()) {
-    if (codec::iequals(candidate.name, name)) {
-      spec = &candidate;
-      break;
-    }
-  }
+  const command_spec* spec = find_command(name);
   const request r{spec ? spec->name : name, text, payload};
   if (!spec) {
     if (codec::iequals(name, login_command)) {
@@ -97,23 +98,38 @@ void framed_session::on_request(const codec::command_text& text, std::span<const
     }
     return;
   }
+  if (admitted(*spec, r, !payload.empty())) spec->handler(*this, r);
+}
+
+payload_route framed_session::on_request_head(const codec::command_text& text,
+                                              std::size_t payload_size) {
+  const command_spec* spec = find_command(text.command());
+  if (!spec || !spec->head_handler) return payload_route::buffer;
+  const request r{spec->name, text, {}};  // the payload is still to come
+  if (!admitted(*spec, r, payload_size > 0)) return payload_route::skip;
+  return spec->head_handler(*this, r, payload_size);
+}
+
+bool framed_session::admitted(const command_spec& spec, const request& r, bool has_payload) {
   // §6.4: known command → logged in → role → keys and payload → state.
-  if (spec->access != access::anyone && !logged_in() && !serves_anonymously(*spec)) {
-    if (spec->close_when_refused) {
+  if (spec.access != access::anyone && !logged_in() && !serves_anonymously(spec)) {
+    if (spec.close_when_refused) {
       finish_with(
-          codec::begin_response(scratch(), spec->name, codec::result_code::not_login).text());
+          codec::begin_response(scratch(), spec.name, codec::result_code::not_login).text());
     } else {
       reply_error(r, codec::result_code::not_login);
     }
-    return;
+    return false;
   }
-  if (spec->access == access::admin && !is_admin()) {
-    return reply_error(r, codec::result_code::permission_denied, "administrator role required");
+  if (spec.access == access::admin && !is_admin()) {
+    reply_error(r, codec::result_code::permission_denied, "administrator role required");
+    return false;
   }
-  if (spec->payload == payload::none && !payload.empty()) {
-    return reply_error(r, codec::result_code::parameter_error, "this command takes no payload");
+  if (spec.payload == payload::none && has_payload) {
+    reply_error(r, codec::result_code::parameter_error, "this command takes no payload");
+    return false;
   }
-  spec->handler(*this, r);
+  return true;
 }
 
 void framed_session::login(const request& r) {

@@ -37,6 +37,9 @@ struct command_spec {
   void (*handler)(framed_session&, const request&) = nullptr;
   // Refusing this command for want of a login also ends the connection (Upload Data, §10.8).
   bool close_when_refused = false;
+  // For a command whose payload may be handled as it arrives (session::on_request_head): called,
+  // after the same checks as `handler`, with the request's text and its payload's size.
+  payload_route (*head_handler)(framed_session&, const request&, std::size_t) = nullptr;
 };
 
 class framed_session : public session {
@@ -49,6 +52,12 @@ class framed_session : public session {
   static void call(framed_session& self, const request& r) {
     using owner = typename member_owner<decltype(Method)>::type;
     (static_cast<owner&>(self).*Method)(r);
+  }
+  // The same for a head_handler.
+  template <auto Method>
+  static payload_route call_head(framed_session& self, const request& r, std::size_t size) {
+    using owner = typename member_owner<decltype(Method)>::type;
+    return (static_cast<owner&>(self).*Method)(r, size);
   }
 
   virtual std::span<const command_spec> commands() const = 0;
@@ -81,12 +90,16 @@ class framed_session : public session {
  private:
   template <class T>
   struct member_owner;
-  template <class R, class C, class A>
-  struct member_owner<R (C::*)(A)> {
+  template <class R, class C, class... A>
+  struct member_owner<R (C::*)(A...)> {
     using type = C;
   };
 
   void on_request(const codec::command_text& text, std::span<const char> payload) final;
+  payload_route on_request_head(const codec::command_text& text, std::size_t payload_size) final;
+  const command_spec* find_command(std::string_view name) const;
+  // §6.4: whether the session may run this known command; answers the refusal if not.
+  bool admitted(const command_spec& spec, const request& r, bool has_payload);
   void login(const request& r);
   void finish_login(const auth::verify_result& result,
                     std::optional<std::string_view> capabilities);

@@ -230,37 +230,36 @@ void session::process_frames() {
   }
   bool any_frame = false;
   while (state_ == state::open && suspended_ == 0 && !backpressured_ && rx_begin_ < rx_end_) {
-    const auto result = decoder_.decode({rx_.data() + rx_begin_, rx_end_ - rx_begin_});
-    if (result.state == codec::decode_result::status::error) {
-      context_.metrics.protocol_errors.add();
-      auto& text = scratch();
-      codec::begin_response(text, "", result.error);
-      finish_with(text);
-      return;
-    }
-    if (result.state == codec::decode_result::status::need_more) {
-      const std::size_t needed = result.size;
-      if (needed > rx_.capacity()) {
-        // Only now, with the header checked against the limits, is a bigger buffer worth it.
-        auto bigger = context_.pool.acquire(needed);
-        std::memcpy(bigger.data(), rx_.data() + rx_begin_, rx_end_ - rx_begin_);
-        rx_ = std::move(bigger);
-        rx_end_ -= rx_begin_;
-        rx_begin_ = 0;
-      } else if (rx_begin_ + needed > rx_.capacity()) {
-        std::memmove(rx_.data(), rx_.data() + rx_begin_, rx_end_ - rx_begin_);
-        rx_end_ -= rx_begin_;
-        rx_begin_ = 0;
+    if (payload_left_ > 0) {
+      pass_payload();
+    } else {
+      const auto result = decoder_.decode({rx_.data() + rx_begin_, rx_end_ - rx_begin_});
+      if (result.state == codec::decode_result::status::error) {
+        context_.metrics.protocol_errors.add();
+        auto& text = scratch();
+        codec::begin_response(text, "", result.error);
+        finish_with(text);
+        return;
       }
-      return;
+      if (result.state == codec::decode_result::status::need_more) {
+        // A frame too large for the receive buffer may be taken piece by piece once its text
+        // is in; until then only room for the text is needed.
+        const std::size_t head = streamable_head(result);
+        const bool text_in = head > 0 && rx_end_ - rx_begin_ >= head;
+        if (!text_in || !begin_streamed_request(result.text_size, result.size - head)) {
+          make_room(head > 0 && !text_in ? head : result.size);
+          return;
+        }
+      } else {
+        rx_begin_ += result.size;
+        context_.metrics.frames_in.add();
+        handle_frame(result.value);
+      }
+      if (!any_frame) {
+        any_frame = true;
+        touch(coarse_clock::now());  // only complete frames count as activity, not dribbling
+      }
     }
-    rx_begin_ += result.size;
-    context_.metrics.frames_in.add();
-    if (!any_frame) {
-      any_frame = true;
-      touch(coarse_clock::now());  // only complete frames count as activity, not dribbling
-    }
-    handle_frame(result.value);
     if (queue_.bytes() > context_.config.send_queue_high_water && state_ == state::open) {
       // §8.2: stop taking requests from a peer that does not read its replies.
       backpressured_ = true;
@@ -270,20 +269,69 @@ void session::process_frames() {
   if (rx_begin_ == rx_end_) rx_begin_ = rx_end_ = 0;
 }
 
-void session::handle_frame(const codec::frame& frame) {
-  // Per thread, not per session: the parsed views are only used while on_request runs, and an
-  // idle session should own no parsing storage.
-  thread_local codec::command_text text_;
+const codec::command_text* session::parse_text(std::string_view text) {
+  // Per thread, not per session: the parsed views are only used while the request is handled,
+  // and an idle session should own no parsing storage.
+  thread_local codec::command_text parsed;
   std::string_view reason;
-  if (!codec::parse_request(frame.text, text_, reason)) {
-    context_.metrics.protocol_errors.add();
-    LOG_DEBUG(info_.id) << "malformed text block: " << reason;
-    auto& text = scratch();
-    codec::begin_response(text, text_.command(), codec::result_code::packet_format_error, reason);
-    finish_with(text);
-    return;
+  if (codec::parse_request(text, parsed, reason)) return &parsed;
+  context_.metrics.protocol_errors.add();
+  LOG_DEBUG(info_.id) << "malformed text block: " << reason;
+  auto& reply = scratch();
+  codec::begin_response(reply, parsed.command(), codec::result_code::packet_format_error, reason);
+  finish_with(reply);
+  return nullptr;
+}
+
+void session::handle_frame(const codec::frame& frame) {
+  if (const auto* text = parse_text(frame.text)) on_request(*text, frame.payload);
+}
+
+std::size_t session::streamable_head(const codec::decode_result& result) const noexcept {
+  const std::size_t head = codec::frame_size(result.text_size, 0);
+  const bool large = result.size > rx_.capacity();
+  return large && result.text_size > 0 && head <= rx_.capacity() ? head : 0;
+}
+
+void session::make_room(std::size_t needed) {
+  if (needed > rx_.capacity()) {
+    // Only now, with the header checked against the limits, is a bigger buffer worth it.
+    auto bigger = context_.pool.acquire(needed);
+    std::memcpy(bigger.data(), rx_.data() + rx_begin_, rx_end_ - rx_begin_);
+    rx_ = std::move(bigger);
+    rx_end_ -= rx_begin_;
+    rx_begin_ = 0;
+  } else if (rx_begin_ + needed > rx_.capacity()) {
+    std::memmove(rx_.data(), rx_.data() + rx_begin_, rx_end_ - rx_begin_);
+    rx_end_ -= rx_begin_;
+    rx_begin_ = 0;
   }
-  on_request(text_, frame.payload);
+}
+
+bool session::begin_streamed_request(std::size_t text_size, std::size_t payload_size) {
+  const char* text_begin = rx_.data() + rx_begin_ + codec::frame_header_size;
+  const auto* text = parse_text({text_begin, text_size});
+  if (text) {
+    const auto route = on_request_head(*text, payload_size);
+    if (route == payload_route::buffer) return false;
+    echo_payload_ = route == payload_route::echo;
+  }
+  // A malformed text has been answered and the session is closing; what follows is never read.
+  context_.metrics.frames_in.add();
+  rx_begin_ += codec::frame_size(text_size, 0);
+  payload_left_ = payload_size;
+  return true;
+}
+
+void session::pass_payload() {
+  const std::size_t n = std::min(payload_left_, rx_end_ - rx_begin_);
+  if (echo_payload_) {
+    const std::array piece{boost::asio::const_buffer(rx_.data() + rx_begin_, n)};
+    write_or_queue(piece);
+    publish_queued_bytes();
+  }
+  rx_begin_ += n;
+  payload_left_ -= n;
 }
 
 void session::resume_requests() {
@@ -300,20 +348,32 @@ void session::send(std::string_view text, std::span<const char> payload) {
   // Once a final frame is queued nothing may follow it (§2.3), not even a late reply.
   if (state_ != state::open) return;
   context_.metrics.frames_out.add();
-  const bool direct = payload.size() >= direct_write_threshold && may_write_directly();
-  if (state_ != state::open) return;  // the flush before a direct write found the peer gone
-  if (direct) {
-    // A large payload goes to the socket straight from where it lies (for an echo, the receive
-    // buffer) instead of being copied into the queue first; only what the socket does not take
-    // now is copied.
-    const frame_pieces frame(text, payload, context_.limits.byte_order);
-    const auto written = write_directly(frame.all);
-    if (!written) return;
-    queue_.append_rest(frame.all, *written);
+  if (payload.size() >= direct_write_threshold) {
+    // For an echo the payload lies in the receive buffer.
+    write_or_queue(frame_pieces(text, payload, context_.limits.byte_order).all);
   } else {
     queue_.append_frame(text, payload, context_.limits.byte_order);
   }
   publish_queued_bytes();
+}
+
+void session::send_head(std::string_view text, std::size_t payload_size) {
+  if (state_ != state::open) return;
+  context_.metrics.frames_out.add();
+  queue_.append_head(text, payload_size, context_.limits.byte_order);
+  publish_queued_bytes();
+}
+
+void session::write_or_queue(std::span<const boost::asio::const_buffer> pieces) {
+  const bool direct = may_write_directly();
+  if (state_ != state::open) return;  // the flush before a direct write found the peer gone
+  std::size_t written = 0;
+  if (direct) {
+    const auto result = write_directly(pieces);
+    if (!result) return;
+    written = *result;
+  }
+  queue_.append_rest(pieces, written);
 }
 
 void session::send(std::string_view text, memory::buffer payload, std::size_t size) {
@@ -379,7 +439,8 @@ void session::send_raw(std::string_view bytes) {
 }
 
 bool session::push_shared(const std::shared_ptr<const std::string>& frame) {
-  if (state_ != state::open || queue_.bytes() > context_.config.send_queue_high_water) {
+  if (state_ != state::open || echoing() ||
+      queue_.bytes() > context_.config.send_queue_high_water) {
     return false;
   }
   queue_.append_shared(frame);
@@ -467,9 +528,11 @@ void session::disconnect(codec::result_code reason, std::string_view message) {
     close(why);
     return;
   }
-  if (write_waiting_ && clock::now() - last_write_progress_ > stalled_after &&
-      !kernel_made_progress()) {
-    close(why);  // §2.3: a stalled queue gets no notice
+  // §2.3: a stalled queue gets no notice; nor does a reply still echoing a streamed payload,
+  // whose frame the notice would cut in two.
+  if (echoing() || (write_waiting_ && clock::now() - last_write_progress_ > stalled_after &&
+                    !kernel_made_progress())) {
+    close(why);
     return;
   }
   auto& text = scratch();

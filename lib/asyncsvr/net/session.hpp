@@ -49,6 +49,14 @@ namespace asyncsvr::net {
 
 using clock = std::chrono::steady_clock;
 
+// What becomes of the payload of a request that is too large for the receive buffer, decided
+// when its text has arrived (session::on_request_head).
+enum class payload_route {
+  buffer,  // wait for the whole frame and hand it to on_request, as for any other request
+  echo,    // send each piece back as it arrives, as the payload of the reply just begun
+  skip,    // drop it: the request has been answered (refused) already
+};
+
 class session : public connection,
                 private deadline_wheel::waiter,
                 public std::enable_shared_from_this<session> {
@@ -68,7 +76,8 @@ class session : public connection,
   connection_snapshot snapshot() const override;
 
   // Queues a prebuilt frame shared with other sessions; returns false (and queues nothing) when
-  // this session's queue is above high water or the session is ending. Runs on the strand only.
+  // this session's queue is above high water, the session is ending or a reply is still being
+  // echoed (on_request_head). Runs on the strand only.
   bool push_shared(const std::shared_ptr<const std::string>& frame);
 
   std::uint64_t id() const noexcept { return info_.id; }
@@ -78,6 +87,14 @@ class session : public connection,
   // Hooks, all called on the strand.
   virtual void on_start() {}
   virtual void on_request(const codec::command_text& text, std::span<const char> payload) = 0;
+  // A request larger than the receive buffer whose text is in: the protocol may take its payload
+  // as it arrives instead of the session buffering the whole frame. For payload_route::echo it
+  // queues the reply's head with send_head() first; until the echo is complete no other frame
+  // may be queued (a notice would land inside the reply, so disconnect() then closes without one).
+  virtual payload_route on_request_head(const codec::command_text& /*text*/,
+                                        std::size_t /*payload_size*/) {
+    return payload_route::buffer;
+  }
   virtual void on_close() {}
   // Called on the strand after a write made progress, so that a push paced by the queue (Download,
   // §8.2) can produce more. It must not send synchronously; start work that sends later instead.
@@ -94,6 +111,8 @@ class session : public connection,
   // The same for a payload made of the first `size` bytes of a pooled buffer, which the session
   // takes over instead of copying (file chunks read straight into it).
   void send(std::string_view text, memory::buffer payload, std::size_t size);
+  // Queues the length fields and text of a frame whose payload follows separately.
+  void send_head(std::string_view text, std::size_t payload_size);
   // Queues bytes as they are, without a frame around them (raw protocols).
   void send_raw(std::string_view bytes);
   // §2.3: queue a Disconnect notice, ignore further requests, close once it is written. A
@@ -142,7 +161,20 @@ class session : public connection,
   enum class state { open, closing, closed };
 
   void process_frames();
+  // Returns the parsed text, or null after answering a malformed one (and beginning to close).
+  const codec::command_text* parse_text(std::string_view text);
   void handle_frame(const codec::frame& frame);
+  // For a frame too large for the receive buffer whose text block has arrived: asks the protocol
+  // whether to take its payload piece by piece; returns false when it wants the whole frame.
+  bool begin_streamed_request(std::size_t text_size, std::size_t payload_size);
+  // The size of a frame's length fields and text when the frame is too large for the receive
+  // buffer but they are not (the frame may then be streamed); 0 otherwise.
+  std::size_t streamable_head(const codec::decode_result& result) const noexcept;
+  // Makes room in the receive buffer for the first `needed` bytes of the unprocessed input.
+  void make_room(std::size_t needed);
+  // Echoes or skips the next received bytes of a streamed request's payload.
+  void pass_payload();
+  bool echoing() const noexcept { return echo_payload_ && payload_left_ > 0; }
   // Returns whether it read anything.
   bool read_and_process();
   void wait_readable();
@@ -161,6 +193,9 @@ class session : public connection,
   // Writes what the socket takes of a frame now; returns the bytes written (the caller queues
   // the rest), or nothing if the write failed and the session closed.
   std::optional<std::size_t> write_directly(std::span<const boost::asio::const_buffer> pieces);
+  // Large bytes go to the socket from where they lie when nothing is queued before them; only
+  // what the socket does not take now is copied into the queue.
+  void write_or_queue(std::span<const boost::asio::const_buffer> pieces);
   void on_writable(const boost::system::error_code& ec);
   void resume_after_backpressure();
 
@@ -200,6 +235,8 @@ class session : public connection,
   memory::buffer rx_;
   std::size_t rx_begin_ = 0;
   std::size_t rx_end_ = 0;
+  std::size_t payload_left_ = 0;  // of a streamed request, still to be received
+  bool echo_payload_ = false;     // whether those bytes are echoed (else skipped)
   send_queue queue_;
 
   state state_ = state::open;
