@@ -19,6 +19,8 @@ inline constexpr std::size_t max_echoed_command = 64;  // §4.4: unknown command
 // ASCII case-insensitive equality; on the hot path (every command and key lookup), so inline.
 inline bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
+  // Peers mostly use the spelling of the contract: one memcmp instead of a branchy byte loop.
+  if (a == b) return true;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const auto x = static_cast<unsigned char>(a[i]);
     const auto y = static_cast<unsigned char>(b[i]);

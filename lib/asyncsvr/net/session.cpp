@@ -328,7 +328,6 @@ void session::pass_payload() {
   if (echo_payload_) {
     const std::array piece{boost::asio::const_buffer(rx_.data() + rx_begin_, n)};
     write_or_queue(piece);
-    publish_queued_bytes();
   }
   rx_begin_ += n;
   payload_left_ -= n;
@@ -354,14 +353,12 @@ void session::send(std::string_view text, std::span<const char> payload) {
   } else {
     queue_.append_frame(text, payload, context_.limits.byte_order);
   }
-  publish_queued_bytes();
 }
 
 void session::send_head(std::string_view text, std::size_t payload_size) {
   if (state_ != state::open) return;
   context_.metrics.frames_out.add();
   queue_.append_head(text, payload_size, context_.limits.byte_order);
-  publish_queued_bytes();
 }
 
 void session::write_or_queue(std::span<const boost::asio::const_buffer> pieces) {
@@ -396,7 +393,6 @@ void session::send(std::string_view text, memory::buffer payload, std::size_t si
     queue_.append_head(text, size, order);
     queue_.append_owned(std::move(payload), 0, size);
   }
-  publish_queued_bytes();
 }
 
 void session::publish_queued_bytes() noexcept {
@@ -435,7 +431,6 @@ void session::send_raw(std::string_view bytes) {
   if (state_ != state::open) return;
   const std::array piece{boost::asio::buffer(bytes)};
   queue_.append_rest(piece, 0);
-  publish_queued_bytes();
 }
 
 bool session::push_shared(const std::shared_ptr<const std::string>& frame) {
@@ -445,12 +440,15 @@ bool session::push_shared(const std::shared_ptr<const std::string>& frame) {
   }
   queue_.append_shared(frame);
   context_.metrics.frames_out.add();
-  publish_queued_bytes();
   return true;
 }
 
 void session::flush() {
-  if (state_ == state::closed || write_waiting_) return;
+  if (state_ == state::closed) return;
+  if (write_waiting_) {
+    publish_queued_bytes();  // what was queued meanwhile leaves once the socket has room
+    return;
+  }
   if (queue_.empty()) {
     if (state_ == state::closing) close(close_reason_);
     return;

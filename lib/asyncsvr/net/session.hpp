@@ -186,6 +186,7 @@ class session : public connection,
 
   void flush();
   // Makes the queue's size visible to snapshot() and to the server-wide queued_bytes level.
+  // flush(), which ends every handler, does it: a reply written at once then touches neither.
   void publish_queued_bytes() noexcept;
   // Whether a frame with a large payload may go to the socket at once: only when everything
   // queued before it could be written now. The session may have closed meanwhile.
