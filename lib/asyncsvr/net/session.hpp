@@ -158,7 +158,7 @@ class session : public connection,
   void run_off_strand(const Executor& executor, Work work, Done done);
 
  private:
-  enum class state { open, closing, closed };
+  enum class state : std::uint8_t { open, closing, closed };
 
   void process_frames();
   // Returns the parsed text, or null after answering a malformed one (and beginning to close).
@@ -230,14 +230,10 @@ class session : public connection,
   strand_type strand_;
   transport stream_;
   const connection_info info_;
-  const std::uint8_t flag_;
-  const codec::frame_decoder decoder_;
 
   memory::buffer rx_;
   std::size_t rx_begin_ = 0;
   std::size_t rx_end_ = 0;
-  std::size_t payload_left_ = 0;  // of a streamed request, still to be received
-  bool echo_payload_ = false;     // whether those bytes are echoed (else skipped)
   send_queue queue_;
 
   state state_ = state::open;
@@ -249,7 +245,10 @@ class session : public connection,
   bool write_waiting_ = false;
   bool backpressured_ = false;
   mutable std::atomic_flag account_lock_;  // guards account_ (see set_account)
-  unsigned suspended_ = 0;
+  bool echo_payload_ = false;              // whether payload_left_ is echoed (else skipped)
+  const std::uint8_t flag_;
+  std::uint8_t suspended_ = 0;      // suspend_requests() not yet resumed (one request at a time)
+  std::uint32_t payload_left_ = 0;  // of a streamed request, still to be received (< 4 GiB)
 
   clock::time_point timer_expiry_ = clock::time_point::max();
   clock::time_point login_deadline_ = clock::time_point::max();  // max(): none
