@@ -41,6 +41,8 @@ struct server_context {
   files::file_store& files;
   const protocol_registry& protocols;
   codec::frame_limits limits;
+  // Only one thread runs `io`, which then runs one handler at a time (Asio's implicit strand).
+  bool one_io_thread = false;
   std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
   std::chrono::steady_clock::time_point started_steady = std::chrono::steady_clock::now();
   std::atomic<bool> stopping{false};

@@ -178,7 +178,14 @@ void session::read_again_soon() {
 }
 
 void session::post_read() {
-  boost::asio::post(strand_, [self = shared_from_this()] { self->on_readable({}); });
+  auto read = [self = shared_from_this()] { self->on_readable({}); };
+  // With one I/O thread nothing can run beside this handler anyway, and going through the strand
+  // would cost two lock round trips per request.
+  if (context_.one_io_thread) {
+    boost::asio::post(context_.io, std::move(read));
+  } else {
+    boost::asio::post(strand_, std::move(read));
+  }
 }
 
 bool session::read_and_process() {
