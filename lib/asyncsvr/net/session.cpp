@@ -318,13 +318,13 @@ void session::make_room(std::size_t needed) {
 
 bool session::begin_streamed_request(std::size_t text_size, std::size_t payload_size) {
   const char* text_begin = rx_.data() + rx_begin_ + codec::frame_header_size;
-  const auto* text = parse_text({text_begin, text_size});
-  if (text) {
-    const auto route = on_request_head(*text, payload_size);
-    if (route == payload_route::buffer) return false;
-    echo_payload_ = route == payload_route::echo;
-  }
   // A malformed text has been answered and the session is closing; what follows is never read.
+  auto route = payload_route::skip;
+  if (const auto* text = parse_text({text_begin, text_size})) {
+    route = on_request_head(*text, payload_size);
+    if (route == payload_route::buffer) return false;
+  }
+  echo_payload_ = route == payload_route::echo;
   context_.metrics.frames_in.add();
   rx_begin_ += codec::frame_size(text_size, 0);
   payload_left_ = static_cast<std::uint32_t>(payload_size);  // within a frame's u32 length
