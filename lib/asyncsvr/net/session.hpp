@@ -12,9 +12,10 @@
 // §2.2 and §2.3 (login, idle, send stall, close linger): it is set for the earliest and re-checks
 // when it comes, so traffic never touches it.
 //
-// Every handler runs on the session's strand; pending operations hold a shared_ptr, so the
-// session lives exactly as long as it has work. close() runs once, from whichever path gets
-// there first; the destructor leaves the registry.
+// Every handler runs on the session's strand (with one I/O thread the read retries run on the
+// io_context directly, which one thread makes a strand of its own); pending operations hold a
+// shared_ptr, so the session lives exactly as long as it has work. close() runs once, from
+// whichever path gets there first; the destructor leaves the registry.
 //
 // Thread-safety: start() once, before any other call; kick(), shut_down(), abort(), push_shared()
 // and snapshot() from any thread; everything protected only on the strand.
