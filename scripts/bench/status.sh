@@ -14,7 +14,9 @@ run_status_scenario() {
     --status-listen 127.0.0.1 --throughput-allow-anonymous --listen 127.0.0.1 --port "$port" \
     --users-file "$users" --data-dir "$work/data-status" --log-level warning
   pid="$server_pid"
-  hold=$((rounds * 2 * (warmup + duration + 10) + 60))
+  # awk, not $((...)): DURATION and WARMUP may be fractions of a second.
+  hold="$(awk -v r="$rounds" -v w="$warmup" -v d="$duration" \
+    'BEGIN { printf "%d", r * 2 * (w + d + 10) + 60 }')"
   echo "  status: $status_connections idle connections, throughput with and without /status" \
     "every 100 ms ($rounds rounds)" >&2
   timeout --kill-after=5 $((hold + 240)) taskset -c "$generator_cpu" "$generator" capacity \
