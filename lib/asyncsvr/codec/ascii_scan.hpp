@@ -25,6 +25,11 @@ constexpr std::uint64_t bytes_above(std::uint64_t w, std::uint8_t n) noexcept {
 constexpr std::uint64_t bytes_equal(std::uint64_t w, std::uint8_t c) noexcept {
   return bytes_below(w ^ (ones * c), 1);
 }
+// High bit set in each byte that is not printable ASCII or equals `stop` — exact for the lowest.
+constexpr std::uint64_t special_bytes(std::uint64_t w, char stop) noexcept {
+  return bytes_below(w, 0x20) | bytes_above(w, 0x7E) |
+         bytes_equal(w, static_cast<std::uint8_t>(stop));
+}
 
 // Index of the first byte at or after `pos` that is not printable ASCII (0x20–0x7E) or equals
 // `stop`, or `size` when there is none.
@@ -34,8 +39,7 @@ inline std::size_t find_special(const char* data, std::size_t pos, std::size_t s
     while (pos + 8 <= size) {
       std::uint64_t w;
       std::memcpy(&w, data + pos, 8);
-      const std::uint64_t special = bytes_below(w, 0x20) | bytes_above(w, 0x7E) |
-                                    bytes_equal(w, static_cast<std::uint8_t>(stop));
+      const std::uint64_t special = special_bytes(w, stop);
       if (special != 0) return pos + static_cast<std::size_t>(std::countr_zero(special)) / 8;
       pos += 8;
     }
@@ -46,9 +50,7 @@ inline std::size_t find_special(const char* data, std::size_t pos, std::size_t s
       std::uint64_t w;
       std::memcpy(&w, data + size - 8, 8);
       w >>= 8 * (8 - (size - pos));
-      const std::uint64_t special = bytes_below(w, 0x20) | bytes_above(w, 0x7E) |
-                                    bytes_equal(w, static_cast<std::uint8_t>(stop));
-      return pos + static_cast<std::size_t>(std::countr_zero(special)) / 8;
+      return pos + static_cast<std::size_t>(std::countr_zero(special_bytes(w, stop))) / 8;
     }
   }
   for (; pos < size; ++pos) {
