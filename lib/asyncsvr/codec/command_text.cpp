@@ -242,19 +242,7 @@ text_builder::text_builder(std::string& out, std::string_view header) : out_(out
 }
 
 text_builder& text_builder::add(std::string_view key, std::string_view value) {
-  // One append per line when it fits a small stack buffer: replies are built on every request,
-  // and each std::string append carries its own capacity check.
-  char line[256];
-  const std::size_t size = 2 + key.size() + 1 + value.size();
-  if (size <= sizeof line && !sanitizing_needed(value)) {
-    line[0] = '\r';
-    line[1] = '\n';
-    std::memcpy(line + 2, key.data(), key.size());
-    line[2 + key.size()] = '=';
-    std::memcpy(line + 3 + key.size(), value.data(), value.size());
-    out_.append(line, size);
-    return *this;
-  }
+  if (!sanitizing_needed(value)) return add_safe(key, value);
   out_.append("\r\n").append(key).push_back('=');
   for (char c : value) {
     const auto u = static_cast<unsigned char>(c);
@@ -263,16 +251,34 @@ text_builder& text_builder::add(std::string_view key, std::string_view value) {
   return *this;
 }
 
+text_builder& text_builder::add_safe(std::string_view key, std::string_view value) {
+  // One append per line when it fits a small stack buffer: replies are built on every request,
+  // and each std::string append carries its own capacity check.
+  char line[256];
+  const std::size_t size = 2 + key.size() + 1 + value.size();
+  if (size > sizeof line) {
+    out_.append("\r\n").append(key).append("=").append(value);
+    return *this;
+  }
+  line[0] = '\r';
+  line[1] = '\n';
+  std::memcpy(line + 2, key.data(), key.size());
+  line[2 + key.size()] = '=';
+  std::memcpy(line + 3 + key.size(), value.data(), value.size());
+  out_.append(line, size);
+  return *this;
+}
+
 text_builder& text_builder::add(std::string_view key, std::int64_t value) {
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  return add(key, std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  return add_safe(key, std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 text_builder& text_builder::add(std::string_view key, std::uint64_t value) {
   char digits[24];
   const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  return add(key, std::string_view(digits, static_cast<std::size_t>(end - digits)));
+  return add_safe(key, std::string_view(digits, static_cast<std::size_t>(end - digits)));
 }
 
 text_builder begin_response(std::string& out, std::string_view command, result_code code,

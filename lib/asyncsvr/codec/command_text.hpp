@@ -87,6 +87,8 @@ class text_builder {
   std::string_view text() const noexcept { return out_; }
 
  private:
+  // For values that need no sanitizing (digits, or already checked).
+  text_builder& add_safe(std::string_view key, std::string_view value);
   std::string& out_;
 };
 
