@@ -43,6 +43,8 @@ struct server_context {
   codec::frame_limits limits;
   // Only one thread runs `io`, which then runs one handler at a time (Asio's implicit strand).
   bool one_io_thread = false;
+  // Read retries posted and not run yet (session::read_again_soon), over all sessions.
+  std::atomic<std::uint32_t> queued_read_retries{0};
   std::chrono::system_clock::time_point started_at = std::chrono::system_clock::now();
   std::chrono::steady_clock::time_point started_steady = std::chrono::steady_clock::now();
   std::atomic<bool> stopping{false};
