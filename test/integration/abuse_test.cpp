@@ -118,15 +118,6 @@ BOOST_AUTO_TEST_CASE(lying_length_prefixes_are_refused_after_the_header) {
   constexpr std::uint32_t max_packet = 1024 * 1024;
   server_child server({"--throughput-allow-anonymous", "--max-packet-size=1M"});
   asio::io_context io;
-  {
-    // Warm-up: a few connections at once, so that each I/O thread's cache has held the read
-    // buffer every connection takes; the lies then come one at a time and may cost no more.
-    std::vector<asyncsvr::client::connection> warm;
-    for (int i = 0; i < 4; ++i)
-      warm.push_back(throughput_client(io, server.port()));
-    for (auto& c : warm)
-      BOOST_REQUIRE(echoes(c));
-  }
   const auto before = server.status();
   const auto header = [](std::uint32_t packet_length, std::uint32_t command_length) {
     std::string h(asyncsvr::codec::frame_header_size, '\0');
@@ -154,7 +145,11 @@ BOOST_AUTO_TEST_CASE(lying_length_prefixes_are_refused_after_the_header) {
   const auto grown = at(after, {"buffer_pool", "footprint_high_water_bytes"}) -
                      at(before, {"buffer_pool", "footprint_high_water_bytes"});
   BOOST_TEST_MESSAGE("buffer pool high water grew by " << grown << " bytes");
-  BOOST_TEST(grown < 64 * 1024u);
+  // An honest refusal costs a first read buffer and a reply segment (80 KiB in all), taken from
+  // the system when the lie lands on an I/O thread whose cache is empty; which thread that is,
+  // is up to the scheduler, so four lies may cost up to 320 KiB. Buffering what a lie claims
+  // would cost at least max_packet.
+  BOOST_TEST(grown < max_packet / 2);
   BOOST_TEST(at(after, {"connections", "closed", "framing_error"}) -
                  at(before, {"connections", "closed", "framing_error"}) ==
              lies.size());
