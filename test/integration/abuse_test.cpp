@@ -147,8 +147,8 @@ BOOST_AUTO_TEST_CASE(lying_length_prefixes_are_refused_after_the_header) {
   BOOST_TEST_MESSAGE("buffer pool high water grew by " << grown << " bytes");
   // An honest refusal costs a first read buffer and a reply segment (80 KiB in all), taken from
   // the system when the lie lands on an I/O thread whose cache is empty; which thread that is,
-  // is up to the scheduler, so four lies may cost up to 320 KiB. Buffering what a lie claims
-  // would cost at least max_packet.
+  // is up to the scheduler, so four lies may cost up to 320 KiB. Buffering the body that any of
+  // the three larger lies claims would cost at least max_packet.
   BOOST_TEST(grown < max_packet / 2);
   BOOST_TEST(at(after, {"connections", "closed", "framing_error"}) -
                  at(before, {"connections", "closed", "framing_error"}) ==
